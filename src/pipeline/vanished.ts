@@ -1,0 +1,20 @@
+// Files recorded in the manifest for a backfilled date range that are no longer in the source:
+// re-running the range must drop their facts too, so the range ends up exactly as the source is.
+import { inRange, type FilePlan, type ManifestEntry } from '../extract/plan.js';
+import { dateFromPath } from '../extract/source.js';
+
+export function vanishedInRange(
+  location: string,
+  manifest: Map<string, ManifestEntry>,
+  plan: FilePlan,
+  range: { from?: string; to?: string },
+): string[] {
+  const listed = new Set(plan.load.map((f) => f.file.uri));
+  const out: string[] = [];
+  for (const uri of manifest.keys()) {
+    const date = dateFromPath(uri);
+    const file = { uri, size: 0, version: '', ...(date ? { date } : {}) };
+    if (uri.startsWith(location) && !listed.has(uri) && inRange(file, range)) out.push(uri);
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+// Runs the transforms of one run in order, set-wise in the warehouse: dimensions for the affected
+// keys, then the run's songplays, then time. Affected keys were collected into the _hz_affected_*
+// temporary tables by the reload step and by collectNewKeys below.
+import type { Warehouse } from '../warehouse/warehouse.js';
+import {
+  deleteAffectedSql,
+  deleteOrphanTimeSql,
+  insertArtistsSql,
+  insertSongsSql,
+  insertTimeSql,
+  insertUsersSql,
+  type Scope,
+} from './dimensions.js';
+import { insertSongplaysSql, rematchSongplaysSql } from './songplays.js';
+
+export const affectedKeys = ['user_id', 'song_id', 'artist_id', 'start_time'] as const;
+
+export async function createAffectedTables(wh: Warehouse): Promise<void> {
+  const d = wh.dialect;
+  for (const k of affectedKeys) {
+    const t = d.quoteId(`_hz_affected_${k}`);
+    await wh.execute(`DROP TABLE IF EXISTS ${t}`);
+    await wh.execute(`CREATE TEMPORARY TABLE ${t} (k ${d.type(k === 'start_time' ? 'timestamp' : 'text')})`);
+  }
+}
+
+export async function dropAffectedTables(wh: Warehouse): Promise<void> {
+  for (const k of affectedKeys) await wh.execute(`DROP TABLE IF EXISTS ${wh.dialect.quoteId(`_hz_affected_${k}`)}`);
+}
+
+/** Adds the keys of the rows this run staged (parameter: run id). */
+async function collectNewKeys(wh: Warehouse, runId: string): Promise<void> {
+  const d = wh.dialect;
+  const add = (key: string, sql: string) =>
+    wh.execute(`INSERT INTO ${d.quoteId(`_hz_affected_${key}`)} (k) ${sql}`, [runId]);
+  await add('user_id', `SELECT DISTINCT user_id FROM ${d.table('staging_events')} WHERE _run_id = ${d.param(1)} AND user_id <> ''`);
+  await add('song_id', `SELECT DISTINCT song_id FROM ${d.table('staging_songs')} WHERE _run_id = ${d.param(1)}`);
+  await add('artist_id', `SELECT DISTINCT artist_id FROM ${d.table('staging_songs')} WHERE _run_id = ${d.param(1)}`);
+}
+
+async function hasRows(wh: Warehouse, table: string): Promise<boolean> {
+  const rows = await wh.query(`SELECT 1 AS x FROM ${table} LIMIT 1`);
+  return rows.length > 0;
+}
+
+export interface TransformOptions {
+  runId: string;
+  /** Star tables were empty before this run: build everything without per-key deletes. */
+  firstLoad: boolean;
+}
+
+export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Promise<void> {
+  const d = wh.dialect;
+  const scope: Scope = opts.firstLoad ? 'all' : 'affected';
+  if (!opts.firstLoad) await collectNewKeys(wh, opts.runId);
+  const catalogChanged = !opts.firstLoad && (await hasRows(wh, d.quoteId('_hz_affected_song_id')));
+  const dims: [string, string, (s: Scope) => string][] = [
+    ['songs', 'song_id', (s) => insertSongsSql(d, s)],
+    ['artists', 'artist_id', (s) => insertArtistsSql(d, s)],
+    ['users', 'user_id', (s) => insertUsersSql(d, s)],
+  ];
+  for (const [table, key, insert] of dims) {
+    if (!opts.firstLoad) await wh.execute(deleteAffectedSql(d, table, key));
+    await wh.execute(insert(scope));
+  }
+  if (catalogChanged) await wh.execute(rematchSongplaysSql(d), [opts.runId]);
+  await wh.execute(insertSongplaysSql(d), [opts.runId]);
+  await wh.execute(insertTimeSql(d), [opts.runId]);
+  if (!opts.firstLoad) await wh.execute(deleteOrphanTimeSql(d));
+}

@@ -1,0 +1,58 @@
+// The dimension tables, rebuilt for the keys a run touched (all keys on a first load):
+// users take their latest event (all pages, non-empty userId); songs and artists keep one row per
+// id — for artists the most complete record (a location, then coordinates), ties broken by source
+// file and line, for songs the first by source file and line; time holds every songplay start_time.
+import type { SqlDialect } from '../warehouse/dialect.js';
+
+export type Scope = 'all' | 'affected';
+
+/** A WHERE fragment limiting key to the run's affected keys (temp table _hz_affected_<name>). */
+function inAffected(d: SqlDialect, key: string, scope: Scope): string {
+  return scope === 'all' ? '' : ` AND ${key} IN (SELECT k FROM ${d.quoteId(`_hz_affected_${key}`)})`;
+}
+
+function latestPer(d: SqlDialect, from: string, key: string, order: string, where: string): string {
+  return `SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY ${order}) AS rn FROM ${from} WHERE ${key} IS NOT NULL${where}`;
+}
+
+export function deleteAffectedSql(d: SqlDialect, table: string, key: string): string {
+  return `DELETE FROM ${d.table(table)} WHERE ${key} IN (SELECT k FROM ${d.quoteId(`_hz_affected_${key}`)})`;
+}
+
+export function insertUsersSql(d: SqlDialect, scope: Scope): string {
+  const x = latestPer(d, d.table('staging_events'), 'user_id', 'ts DESC, _source_file DESC, _source_line DESC',
+    ` AND user_id <> ''${inAffected(d, 'user_id', scope)}`);
+  return `INSERT INTO ${d.table('users')} (user_id, first_name, last_name, gender, level)
+    SELECT user_id, first_name, last_name, gender, level FROM (${x}) x WHERE rn = 1`;
+}
+
+export function insertSongsSql(d: SqlDialect, scope: Scope): string {
+  const x = latestPer(d, d.table('staging_songs'), 'song_id', '_source_file, _source_line', inAffected(d, 'song_id', scope));
+  return `INSERT INTO ${d.table('songs')} (song_id, title, artist_id, year, duration)
+    SELECT song_id, title, artist_id, year, duration FROM (${x}) x WHERE rn = 1`;
+}
+
+export function insertArtistsSql(d: SqlDialect, scope: Scope): string {
+  const order = `CASE WHEN artist_location <> '' THEN 0 ELSE 1 END, CASE WHEN artist_latitude IS NOT NULL THEN 0 ELSE 1 END, _source_file, _source_line`;
+  const x = latestPer(d, d.table('staging_songs'), 'artist_id', order, inAffected(d, 'artist_id', scope));
+  return `INSERT INTO ${d.table('artists')} (artist_id, name, location, latitude, longitude)
+    SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude FROM (${x}) x WHERE rn = 1`;
+}
+
+/** INSERT the time rows of one run's songplays (parameter 1 = run id) that are missing. */
+export function insertTimeSql(d: SqlDialect): string {
+  const parts = (['hour', 'day', 'week', 'month', 'year', 'weekday'] as const)
+    .map((p) => `${d.datePart(p, 't.start_time')} AS ${d.quoteId(p)}`)
+    .join(', ');
+  const t = d.table('time');
+  return `INSERT INTO ${t} (start_time, hour, day, week, month, year, weekday)
+    SELECT t.start_time, ${parts} FROM (SELECT DISTINCT start_time FROM ${d.table('songplays')} WHERE _run_id = ${d.param(1)}) t
+    WHERE NOT EXISTS (SELECT 1 FROM ${t} x WHERE x.start_time = t.start_time)`;
+}
+
+/** Remove time rows that no songplay references any more (after a reload removed facts). */
+export function deleteOrphanTimeSql(d: SqlDialect): string {
+  const t = d.table('time');
+  return `DELETE FROM ${t} WHERE start_time IN (SELECT k FROM ${d.quoteId('_hz_affected_start_time')})
+    AND NOT EXISTS (SELECT 1 FROM ${d.table('songplays')} p WHERE p.start_time = ${t}.start_time)`;
+}

@@ -1,0 +1,26 @@
+// Batched, parameterised multi-row INSERT for the small tables Harmonize writes itself (manifest,
+// run history, key lists). Bulk data never goes this way: it is loaded by Warehouse.rawRecords.
+import type { SqlValue, Warehouse } from './warehouse.js';
+
+export async function insertRows(
+  wh: Warehouse,
+  table: string,
+  columns: string[],
+  rows: SqlValue[][],
+  batchSize = 500,
+): Promise<void> {
+  const d = wh.dialect;
+  const cols = columns.map((c) => d.quoteId(c)).join(', ');
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    const values: SqlValue[] = [];
+    const tuples = batch.map((row) => {
+      const ps = row.map((v) => {
+        values.push(v);
+        return d.param(values.length);
+      });
+      return `(${ps.join(', ')})`;
+    });
+    await wh.execute(`INSERT INTO ${table} (${cols}) VALUES ${tuples.join(', ')}`, values);
+  }
+}

@@ -1,0 +1,43 @@
+// The Warehouse seam: I/O against one engine (query, execute, bulk load of raw files, transaction,
+// lock, close). Everything outside warehouse/ talks to this interface and the SqlDialect only.
+import type { SqlDialect } from './dialect.js';
+
+export type SqlValue = string | number | boolean | null | Date;
+export type Row = Record<string, unknown>;
+
+/** A source file already on local disk as plain text, and the URI it is recorded under. */
+export interface RawFile {
+  sourceFile: string;
+  localPath: string;
+}
+
+/** A relation (SQL text usable in FROM) with columns source_file, source_line, raw. */
+export interface RawRelation {
+  sql: string;
+  params: SqlValue[];
+  /** Drops whatever the load created (temporary tables). */
+  dispose(): Promise<void>;
+}
+
+export interface WarehouseCapabilities {
+  /** How raw files reach the engine: it reads local files itself, or they are streamed with COPY. */
+  bulkLoad: 'engine-reads-files' | 'copy-from-stdin';
+  /** DDL inside a transaction rolls back with it. */
+  transactionalDdl: boolean;
+}
+
+export interface Warehouse {
+  readonly dialect: SqlDialect;
+  readonly capabilities: WarehouseCapabilities;
+  /** The warehouse URL with any password masked: safe to print. */
+  readonly description: string;
+  query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  execute(sql: string, params?: SqlValue[]): Promise<void>;
+  /** Runs fn in one transaction: commit when it resolves, roll back when it throws. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Makes the raw records of these files queryable (one record per non-blank line, see README). */
+  rawRecords(files: RawFile[], onProgress?: (bytes: number) => void): Promise<RawRelation>;
+  /** Holds the run lock until release; a second run waits (see README). */
+  lock(): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
