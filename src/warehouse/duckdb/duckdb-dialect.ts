@@ -26,7 +26,10 @@ function reasonCase(spec: RecordSpec): string {
   const whens = [
     `WHEN j IS NULL THEN 'invalid_json:'`,
     `WHEN NOT starts_with(raw, '{') THEN 'not_object:'`,
-    ...required.map((f) => `WHEN ${field(f)} IS NULL THEN 'missing_field:${f.key}'`),
+    ...required.map(
+      (f) =>
+        `WHEN ${field(f)} IS NULL THEN CASE WHEN coalesce(${jsonType(f)}, 'NULL') = 'NULL' THEN 'missing_field:${f.key}' ELSE 'bad_type:${f.key}' END`,
+    ),
   ];
   // Cheap suspicion first; json_type only runs on the few rows that raise it.
   const suspect = [
