@@ -11,8 +11,20 @@ beforeEach(async () => {
 });
 afterEach(() => f.close());
 
-const s1 = song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 });
-const s2 = song({ song_id: 'SO2', title: 'Song B', artist_id: 'AR2', artist_name: 'Artist B', duration: 100.25 });
+const s1 = song({
+  song_id: 'SO1',
+  title: 'Song A',
+  artist_id: 'AR1',
+  artist_name: 'Artist A',
+  duration: 200.5,
+});
+const s2 = song({
+  song_id: 'SO2',
+  title: 'Song B',
+  artist_id: 'AR2',
+  artist_name: 'Artist B',
+  duration: 100.25,
+});
 const s3 = song({ song_id: 'SO3', title: 'Song C', artist_id: 'AR2', artist_name: 'Artist B', duration: 90 });
 const s4 = song({ song_id: 'SO4', title: 'Song D', artist_id: 'AR3', artist_name: 'Artist C', duration: 80 });
 const s5 = song({ song_id: 'SO5', title: 'Song E', artist_id: 'AR3', artist_name: 'Artist C', duration: 70 });
@@ -29,9 +41,15 @@ async function writeSongs() {
 describe('file shapes', () => {
   it('reads pretty-printed, array, JSON Lines, BOM, CRLF and gzip files', async () => {
     await writeSongs();
-    const e = [event({ ts: 1541105830796 }), event({ ts: '1541105830797', userId: 11 }), event({ page: 'Home', song: null, artist: null, length: null, ts: 1541105830798 })];
+    const e = [
+      event({ ts: 1541105830796 }),
+      event({ ts: '1541105830797', userId: 11 }),
+      event({ page: 'Home', song: null, artist: null, length: null, ts: 1541105830798 }),
+    ];
     await f.dir.write('logs/2018/11/2018-11-01-events.json', `\uFEFF${jsonLines(e, '\r\n')}\r\n\r\n`);
-    await f.dir.write('logs/2018/11/2018-11-02-events.json.gz', jsonLines([event({ ts: 1541192230796 })]), { gzip: true });
+    await f.dir.write('logs/2018/11/2018-11-02-events.json.gz', jsonLines([event({ ts: 1541192230796 })]), {
+      gzip: true,
+    });
     const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
     expect(s.records.songs).toEqual({ staged: 5, rejected: 2 });
     expect(s.records.events).toEqual({ staged: 4, rejected: 0 });
@@ -39,9 +57,16 @@ describe('file shapes', () => {
     expect(await f.count('artists')).toBe(3);
     const coerced = await f.wh.query(`SELECT user_id, ts FROM staging_events WHERE ts = 1541105830797`);
     expect(coerced).toEqual([{ user_id: '11', ts: 1541105830797 }]);
-    const lines = await f.wh.query(`SELECT song_id, _source_line FROM staging_songs WHERE song_id IN ('SO2', 'SO3') ORDER BY 1`);
-    expect(lines).toEqual([{ song_id: 'SO2', _source_line: 1 }, { song_id: 'SO3', _source_line: 2 }]);
-    const rejects = await f.wh.query(`SELECT source_file, source_line, reason FROM rejected_records ORDER BY source_file`);
+    const lines = await f.wh.query(
+      `SELECT song_id, _source_line FROM staging_songs WHERE song_id IN ('SO2', 'SO3') ORDER BY 1`,
+    );
+    expect(lines).toEqual([
+      { song_id: 'SO2', _source_line: 1 },
+      { song_id: 'SO3', _source_line: 2 },
+    ]);
+    const rejects = await f.wh.query(
+      `SELECT source_file, source_line, reason FROM rejected_records ORDER BY source_file`,
+    );
     expect(rejects).toEqual([
       { source_file: join(f.dir.path, 'songs/C/broken.json'), source_line: 1, reason: 'invalid_json' },
       { source_file: join(f.dir.path, 'songs/C/no-id.json'), source_line: 1, reason: 'missing_field' },
@@ -91,8 +116,13 @@ describe('broken event records', () => {
     await f.dir.write('songs/s.json', JSON.stringify(s1));
     await f.dir.write('logs/2018/11/2018-11-01-events.json', jsonLines([event({ ts: 1541105830796 })]));
     await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
-    await f.dir.write('logs/2018/11/2018-11-02-events.json', [JSON.stringify(event({ ts: 1541192230796 })), 'not json', '{"x":'].join('\n'));
-    const err = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'), { maxRejects: 1 }).catch((e: unknown) => e);
+    await f.dir.write(
+      'logs/2018/11/2018-11-02-events.json',
+      [JSON.stringify(event({ ts: 1541192230796 })), 'not json', '{"x":'].join('\n'),
+    );
+    const err = await f
+      .etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'), { maxRejects: 1 })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ exitCode: 5 });
     expect((err as Error).message).toContain('2 records rejected, more than --max-rejects 1');
     expect(await f.count('staging_events')).toBe(1);

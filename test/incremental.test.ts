@@ -25,7 +25,17 @@ const logFile = (d: number) => `logs/2018/11/2018-11-${String(d).padStart(2, '0'
 async function writeDay(d: number, users: string[], level = 'free') {
   const recs = users.flatMap((u, i) => [
     event({ ts: day(d) + i * 1000, userId: u, level, sessionId: d * 100 + i, itemInSession: 0 }),
-    event({ ts: day(d) + i * 1000 + 1, userId: u, level, sessionId: d * 100 + i, itemInSession: 1, page: 'Home', song: null, artist: null, length: null }),
+    event({
+      ts: day(d) + i * 1000 + 1,
+      userId: u,
+      level,
+      sessionId: d * 100 + i,
+      itemInSession: 1,
+      page: 'Home',
+      song: null,
+      artist: null,
+      length: null,
+    }),
   ]);
   await f.dir.write(logFile(d), jsonLines(recs));
 }
@@ -36,7 +46,12 @@ async function expectEqualToRebuild() {
 }
 
 beforeEach(async () => {
-  await f.dir.write('songs/A/s1.json', JSON.stringify(song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 })));
+  await f.dir.write(
+    'songs/A/s1.json',
+    JSON.stringify(
+      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
+    ),
+  );
   await writeDay(1, ['1', '2']);
   await writeDay(2, ['2', '3']);
 });
@@ -81,12 +96,26 @@ describe('incremental runs', () => {
   });
 
   it('re-matches earlier songplays when the catalog gains their song', async () => {
-    await f.dir.write('songs/A/s1.json', JSON.stringify(song({ song_id: 'SO1', title: 'Other', artist_id: 'AR1', artist_name: 'Artist A', duration: 1 })));
+    await f.dir.write(
+      'songs/A/s1.json',
+      JSON.stringify(
+        song({ song_id: 'SO1', title: 'Other', artist_id: 'AR1', artist_name: 'Artist A', duration: 1 }),
+      ),
+    );
     await f.etl(songs(), logs());
-    expect(await f.wh.query(`SELECT count(*) AS n FROM songplays WHERE song_id IS NOT NULL`)).toEqual([{ n: 0 }]);
-    await f.dir.write('songs/A/s2.json', JSON.stringify(song({ song_id: 'SO2', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 })));
+    expect(await f.wh.query(`SELECT count(*) AS n FROM songplays WHERE song_id IS NOT NULL`)).toEqual([
+      { n: 0 },
+    ]);
+    await f.dir.write(
+      'songs/A/s2.json',
+      JSON.stringify(
+        song({ song_id: 'SO2', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
+      ),
+    );
     await f.etl(songs(), logs());
-    expect(await f.wh.query(`SELECT DISTINCT song_id, artist_id FROM songplays`)).toEqual([{ song_id: 'SO2', artist_id: 'AR1' }]);
+    expect(await f.wh.query(`SELECT DISTINCT song_id, artist_id FROM songplays`)).toEqual([
+      { song_id: 'SO2', artist_id: 'AR1' },
+    ]);
     await expectEqualToRebuild();
   });
 
@@ -98,7 +127,11 @@ describe('incremental runs', () => {
     await rm(join(f.dir.path, logFile(3)));
     const s = await f.etl(songs(), logs(), { from: '2018-11-02', to: '2018-11-03' });
     expect(s.files.logs).toMatchObject({ changed: 1, removed: 1 });
-    expect(await f.wh.query(`SELECT DISTINCT user_id FROM songplays ORDER BY 1`)).toEqual([{ user_id: '1' }, { user_id: '2' }, { user_id: '6' }]);
+    expect(await f.wh.query(`SELECT DISTINCT user_id FROM songplays ORDER BY 1`)).toEqual([
+      { user_id: '1' },
+      { user_id: '2' },
+      { user_id: '6' },
+    ]);
     await expectEqualToRebuild();
   });
 

@@ -18,25 +18,62 @@ describe.runIf(present)('sparkify sample on DuckDB', () => {
   afterAll(() => f.close());
 
   it('builds the star schema with the expected row counts', async () => {
-    const counts = Object.fromEntries(
-      await Promise.all(['staging_events', 'staging_songs', 'songplays', 'users', 'songs', 'artists', 'time', 'rejected_records'].map(async (t) => [t, await f.count(t)])),
-    );
-    expect(counts).toEqual({ staging_events: 8056, staging_songs: 71, songplays: 6820, users: 97, songs: 71, artists: 69, time: 6813, rejected_records: 0 });
+    const tables = [
+      'staging_events',
+      'staging_songs',
+      'songplays',
+      'users',
+      'songs',
+      'artists',
+      'time',
+      'rejected_records',
+    ];
+    const counts: Record<string, number> = {};
+    for (const t of tables) counts[t] = await f.count(t);
+    expect(counts).toEqual({
+      staging_events: 8056,
+      staging_songs: 71,
+      songplays: 6820,
+      users: 97,
+      songs: 71,
+      artists: 69,
+      time: 6813,
+      rejected_records: 0,
+    });
   });
 
   it('matches exactly one songplay to the catalog, the documented one', async () => {
-    const rows = await f.wh.query(`SELECT user_id, song_id, artist_id, start_time FROM songplays WHERE song_id IS NOT NULL OR artist_id IS NOT NULL`);
-    expect(rows).toEqual([{ user_id: '15', song_id: 'SOZCTXZ12AB0182364', artist_id: 'AR5KOSW1187FB35FF4', start_time: new Date(1542837407796) }]);
+    const rows = await f.wh.query(
+      `SELECT user_id, song_id, artist_id, start_time FROM songplays WHERE song_id IS NOT NULL OR artist_id IS NOT NULL`,
+    );
+    expect(rows).toEqual([
+      {
+        user_id: '15',
+        song_id: 'SOZCTXZ12AB0182364',
+        artist_id: 'AR5KOSW1187FB35FF4',
+        start_time: new Date(1542837407796),
+      },
+    ]);
   });
 
   it('reproduces the weekday, level and gender splits', async () => {
-    const byDay = await f.wh.query<{ weekday: number; n: number }>(`SELECT t.weekday, count(*) AS n FROM songplays p JOIN time t USING (start_time) GROUP BY 1 ORDER BY 1`);
+    const byDay = await f.wh.query<{ weekday: number; n: number }>(
+      `SELECT t.weekday, count(*) AS n FROM songplays p JOIN time t USING (start_time) GROUP BY 1 ORDER BY 1`,
+    );
     // weekday 0 = Sunday; EXPECTED.md lists Mon..Sun as 1014, 1071, 1364, 1052, 1295, 628, 396.
     expect(byDay.map((r) => r.n)).toEqual([396, 1014, 1071, 1364, 1052, 1295, 628]);
     const levels = await f.wh.query(`SELECT level, count(*) AS n FROM songplays GROUP BY 1 ORDER BY 1`);
-    expect(levels).toEqual([{ level: 'free', n: 1229 }, { level: 'paid', n: 5591 }]);
-    const genders = await f.wh.query(`SELECT u.gender, count(*) AS n FROM songplays p JOIN users u USING (user_id) GROUP BY 1 ORDER BY 1`);
-    expect(genders).toEqual([{ gender: 'F', n: 4887 }, { gender: 'M', n: 1933 }]);
+    expect(levels).toEqual([
+      { level: 'free', n: 1229 },
+      { level: 'paid', n: 5591 },
+    ]);
+    const genders = await f.wh.query(
+      `SELECT u.gender, count(*) AS n FROM songplays p JOIN users u USING (user_id) GROUP BY 1 ORDER BY 1`,
+    );
+    expect(genders).toEqual([
+      { gender: 'F', n: 4887 },
+      { gender: 'M', n: 1933 },
+    ]);
     const [s] = await f.wh.query(`SELECT count(DISTINCT session_id) AS n FROM songplays`);
     expect(s).toEqual({ n: 776 });
   });
@@ -50,7 +87,9 @@ describe.runIf(present)('sparkify sample on DuckDB', () => {
   });
 
   it('keeps the raw quirks: quoted user agents, mojibake, empty userIds', async () => {
-    const [q] = await f.wh.query(`SELECT count(*) AS n FROM staging_events WHERE starts_with(user_agent, '"')`);
+    const [q] = await f.wh.query(
+      `SELECT count(*) AS n FROM staging_events WHERE starts_with(user_agent, '"')`,
+    );
     expect(q).toEqual({ n: 5917 });
     const [e] = await f.wh.query(`SELECT count(*) AS n FROM staging_events WHERE user_id = ''`);
     expect(e).toEqual({ n: 286 });

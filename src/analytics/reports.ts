@@ -16,19 +16,28 @@ export const reports: Report[] = [
   {
     name: 'top-songs',
     title: 'Most played songs',
-    sql: (d, n) => `SELECT e.song, e.artist, count(*) AS plays, count(DISTINCT p.user_id) AS listeners, max(p.song_id) AS song_id
+    sql: (
+      d,
+      n,
+    ) => `SELECT e.song, e.artist, count(*) AS plays, count(DISTINCT p.user_id) AS listeners, max(p.song_id) AS song_id
       FROM ${playsWithNames(d)} GROUP BY e.song, e.artist ORDER BY plays DESC, e.song, e.artist LIMIT ${n}`,
   },
   {
     name: 'top-artists',
     title: 'Most played artists',
-    sql: (d, n) => `SELECT e.artist, count(*) AS plays, count(DISTINCT e.song) AS songs, count(DISTINCT p.user_id) AS listeners
+    sql: (
+      d,
+      n,
+    ) => `SELECT e.artist, count(*) AS plays, count(DISTINCT e.song) AS songs, count(DISTINCT p.user_id) AS listeners
       FROM ${playsWithNames(d)} GROUP BY e.artist ORDER BY plays DESC, e.artist LIMIT ${n}`,
   },
   {
     name: 'peak-hours',
     title: 'Plays by weekday and hour (UTC; weekday 0 = Sunday)',
-    sql: (d, n) => `SELECT t.weekday, t.hour, count(*) AS plays FROM ${d.table('songplays')} p JOIN ${d.table('time')} t ON t.start_time = p.start_time
+    sql: (
+      d,
+      n,
+    ) => `SELECT t.weekday, t.hour, count(*) AS plays FROM ${d.table('songplays')} p JOIN ${d.table('time')} t ON t.start_time = p.start_time
       GROUP BY t.weekday, t.hour ORDER BY plays DESC, t.weekday, t.hour LIMIT ${n}`,
   },
   {
@@ -48,7 +57,10 @@ export const reports: Report[] = [
   {
     name: 'sessions',
     title: 'Sessions by level: count, average and longest plays per session',
-    sql: (d, n) => `SELECT level, count(*) AS sessions, round(avg(plays), 2) AS avg_plays, max(plays) AS max_plays FROM (
+    sql: (
+      d,
+      n,
+    ) => `SELECT level, count(*) AS sessions, round(avg(plays), 2) AS avg_plays, max(plays) AS max_plays FROM (
         SELECT user_id, session_id, max(level) AS level, count(*) AS plays FROM ${d.table('songplays')} GROUP BY user_id, session_id) s
       GROUP BY level ORDER BY level LIMIT ${n}`,
   },

@@ -3,7 +3,10 @@ import { resolveSettings, type Flags, type Settings } from '../config/config.js'
 import { openWarehouse } from '../warehouse/open.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
-export async function withWarehouse<T>(flags: Flags, fn: (wh: Warehouse, s: Settings) => Promise<T>): Promise<T> {
+export async function withWarehouse<T>(
+  flags: Flags,
+  fn: (wh: Warehouse, s: Settings) => Promise<T>,
+): Promise<T> {
   const settings = await resolveSettings(flags);
   const wh = await openWarehouse(settings.warehouse);
   try {

@@ -11,9 +11,12 @@ export function printSummary(s: RunSummary): string {
     `files    songs: ${n(f.songs.new)} new, ${n(f.songs.changed)} changed, ${n(f.songs.skipped)} skipped` +
       ` | logs: ${n(f.logs.new)} new, ${n(f.logs.changed)} changed, ${n(f.logs.skipped)} skipped${f.logs.removed ? `, ${n(f.logs.removed)} removed` : ''}`,
     `records  songs: ${n(r.songs.staged)} staged, ${n(r.songs.rejected)} rejected | events: ${n(r.events.staged)} staged, ${n(r.events.rejected)} rejected`,
-    `tables   ${Object.entries(s.tables).map(([t, c]) => `${t} ${n(c)}`).join(', ')}`,
+    `tables   ${Object.entries(s.tables)
+      .map(([t, c]) => `${t} ${n(c)}`)
+      .join(', ')}`,
     `checks   ${s.checks.passed} passed, ${s.checks.failed} failed`,
   ];
-  for (const c of s.checks.results.filter((x) => !x.passed)) lines.push(`  FAILED ${c.name}: ${c.failingRows} rows`);
+  for (const c of s.checks.results.filter((x) => !x.passed))
+    lines.push(`  FAILED ${c.name}: ${c.failingRows} rows`);
   return lines.join('\n');
 }

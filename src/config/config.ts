@@ -14,7 +14,15 @@ const fileSchema = z
     songs: z.string().optional(),
     logs: z.string().optional(),
     maxRejects: z.number().int().nonnegative().optional(),
-    checks: z.array(z.object({ name: z.string(), sql: z.string(), expected: z.union([z.string(), z.number()]).optional() })).optional(),
+    checks: z
+      .array(
+        z.object({
+          name: z.string(),
+          sql: z.string(),
+          expected: z.union([z.string(), z.number()]).optional(),
+        }),
+      )
+      .optional(),
   })
   .strict();
 
@@ -55,7 +63,9 @@ async function readConfigFile(path: string): Promise<FileSettings> {
   const r = fileSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw usageError(`bad config: ${issue?.message ?? 'invalid'}`, { where: `${path} ${issue?.path.join('.') ?? ''}`.trim() });
+    throw usageError(`bad config: ${issue?.message ?? 'invalid'}`, {
+      where: `${path} ${issue?.path.join('.') ?? ''}`.trim(),
+    });
   }
   const { warehouse, checks, ...rest } = r.data;
   return {
@@ -67,7 +77,8 @@ async function readConfigFile(path: string): Promise<FileSettings> {
 
 function parseMaxRejects(v: string | undefined, where: string): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw usageError(`not a whole number: ${v}`, { where, hint: 'e.g. --max-rejects 100' });
+  if (!/^\d+$/.test(v))
+    throw usageError(`not a whole number: ${v}`, { where, hint: 'e.g. --max-rejects 100' });
   return Number(v);
 }
 
@@ -75,8 +86,13 @@ export async function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = pro
   const configPath = flags.config ?? env.HARMONIZE_CONFIG;
   const file: FileSettings = configPath ? await readConfigFile(configPath) : { checks: [] };
   const whUrl = flags.warehouse ?? env.HARMONIZE_WAREHOUSE;
-  const warehouse = whUrl ? parseWarehouseUrl(whUrl) : (file.warehouse ?? parseWarehouseUrl(defaultWarehouseUrl));
-  const maxRejects = parseMaxRejects(flags.maxRejects, '--max-rejects') ?? parseMaxRejects(env.HARMONIZE_MAX_REJECTS, 'HARMONIZE_MAX_REJECTS') ?? file.maxRejects;
+  const warehouse = whUrl
+    ? parseWarehouseUrl(whUrl)
+    : (file.warehouse ?? parseWarehouseUrl(defaultWarehouseUrl));
+  const maxRejects =
+    parseMaxRejects(flags.maxRejects, '--max-rejects') ??
+    parseMaxRejects(env.HARMONIZE_MAX_REJECTS, 'HARMONIZE_MAX_REJECTS') ??
+    file.maxRejects;
   const songs = flags.songs ?? env.HARMONIZE_SONGS ?? file.songs;
   const logs = flags.logs ?? env.HARMONIZE_LOGS ?? file.logs;
   return {

@@ -18,7 +18,8 @@ function cluster(ini: Ini, file: string): ServerConfig | undefined {
   };
   const host = need('HOST');
   const port = c.get('DB_PORT');
-  if (port !== undefined && !/^\d+$/.test(port)) throw usageError(`[CLUSTER] DB_PORT is not a number: ${port}`, { where: file });
+  if (port !== undefined && !/^\d+$/.test(port))
+    throw usageError(`[CLUSTER] DB_PORT is not a number: ${port}`, { where: file });
   const engine = /redshift/i.test(host) ? 'redshift' : 'postgres';
   const cfg: ServerConfig = {
     engine,
@@ -40,9 +41,18 @@ function checks(ini: Ini, file: string): CheckSpec[] {
     if (!name.startsWith('CHECK')) continue;
     const label = name.slice('CHECK'.length).trim() || `check ${out.length + 1}`;
     const sql = s.get('SQL');
-    if (!sql) throw usageError(`[${name}] has no SQL`, { where: file, hint: 'add SQL = SELECT … returning failing rows' });
+    if (!sql)
+      throw usageError(`[${name}] has no SQL`, {
+        where: file,
+        hint: 'add SQL = SELECT … returning failing rows',
+      });
     const expected = s.get('EXPECTED');
-    out.push({ name: label.toLowerCase(), sql, ...(expected !== undefined ? { expected } : {}), source: `${file} [${name}]` });
+    out.push({
+      name: label.toLowerCase(),
+      sql,
+      ...(expected !== undefined ? { expected } : {}),
+      source: `${file} [${name}]`,
+    });
   }
   return out;
 }
@@ -54,7 +64,8 @@ export function fromDwhCfg(text: string, file: string): FileSettings {
   const whUrl = h?.get('WAREHOUSE');
   const warehouse = whUrl ? parseWarehouseUrl(whUrl) : cluster(ini, file);
   const maxRejects = h?.get('MAX_REJECTS');
-  if (maxRejects !== undefined && !/^\d+$/.test(maxRejects)) throw usageError(`[HARMONIZE] MAX_REJECTS is not a whole number`, { where: file });
+  if (maxRejects !== undefined && !/^\d+$/.test(maxRejects))
+    throw usageError(`[HARMONIZE] MAX_REJECTS is not a whole number`, { where: file });
   const pick = (v: string | undefined) => (v ? v : undefined);
   const out: FileSettings = { checks: checks(ini, file) };
   if (warehouse) out.warehouse = warehouse;

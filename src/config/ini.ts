@@ -11,24 +11,31 @@ export function parseIni(text: string, file: string): Ini {
   const ini: Ini = new Map();
   let section: Map<string, string> | undefined;
   let lastKey: string | undefined;
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, i) => {
-    if (/^\s*([;#].*)?$/.test(line)) return;
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      section = new Map();
-      ini.set((header[1] ?? '').trim().toUpperCase(), section);
-      lastKey = undefined;
-      return;
-    }
-    if (/^\s/.test(line) && section && lastKey) {
-      section.set(lastKey, `${section.get(lastKey) ?? ''}\n${line.trim()}`);
-      return;
-    }
-    const kv = /^\s*([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
-    if (!kv || !section) throw usageError('not an INI line', { where: `${file}:${i + 1}`, hint: 'expected [SECTION] or KEY = value' });
-    lastKey = (kv[1] ?? '').toUpperCase();
-    section.set(lastKey, unquote((kv[2] ?? '').trim()));
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (/^\s*([;#].*)?$/.test(line)) return;
+      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+      if (header) {
+        section = new Map();
+        ini.set((header[1] ?? '').trim().toUpperCase(), section);
+        lastKey = undefined;
+        return;
+      }
+      if (/^\s/.test(line) && section && lastKey) {
+        section.set(lastKey, `${section.get(lastKey) ?? ''}\n${line.trim()}`);
+        return;
+      }
+      const kv = /^\s*([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+      if (!kv || !section)
+        throw usageError('not an INI line', {
+          where: `${file}:${i + 1}`,
+          hint: 'expected [SECTION] or KEY = value',
+        });
+      lastKey = (kv[1] ?? '').toUpperCase();
+      section.set(lastKey, unquote((kv[2] ?? '').trim()));
+    });
   for (const s of ini.values()) for (const [k, v] of s) s.set(k, unquote(v.trim()));
   return ini;
 }

@@ -30,7 +30,11 @@ export class LocalSource implements Source {
   async *list(): AsyncGenerator<SourceFile> {
     const st = await stat(this.location).catch(() => undefined);
     if (!st) throw inputError('folder not found', { where: this.location, hint: 'check the path' });
-    if (!st.isDirectory()) throw inputError('not a folder', { where: this.location, hint: 'pass the folder that holds the JSON files' });
+    if (!st.isDirectory())
+      throw inputError('not a folder', {
+        where: this.location,
+        hint: 'pass the folder that holds the JSON files',
+      });
     for await (const path of walk(this.location)) {
       const s = await stat(path);
       yield { uri: path, size: s.size, version: String(Math.trunc(s.mtimeMs)), date: dateFromPath(path) };
@@ -45,9 +49,16 @@ export class LocalSource implements Source {
 
   async materialize(file: SourceFile, dir: string): Promise<string> {
     if (!file.uri.toLowerCase().endsWith('.gz')) return file.uri;
-    const out = join(dir, `${createHash('sha1').update(file.uri).digest('hex').slice(0, 16)}-${basename(file.uri, '.gz')}`);
+    const out = join(
+      dir,
+      `${createHash('sha1').update(file.uri).digest('hex').slice(0, 16)}-${basename(file.uri, '.gz')}`,
+    );
     await pipeline(this.open(file.uri), createGunzip(), createWriteStream(out)).catch((e: Error) => {
-      throw inputError(`cannot decompress: ${e.message}`, { where: file.uri, hint: 'the .gz file is damaged; replace it', cause: e });
+      throw inputError(`cannot decompress: ${e.message}`, {
+        where: file.uri,
+        hint: 'the .gz file is damaged; replace it',
+        cause: e,
+      });
     });
     return out;
   }

@@ -37,7 +37,12 @@ const eventKeys: Record<string, string> = {
 function specFor(kind: RecordSpec['kind'], table: Table, keys: Record<string, string>): RecordSpec {
   const fields = table.columns
     .filter((c) => !c.name.startsWith('_'))
-    .map((c) => ({ key: keys[c.name] ?? c.name, column: c.name, type: c.type, required: c.required === true }));
+    .map((c) => ({
+      key: keys[c.name] ?? c.name,
+      column: c.name,
+      type: c.type,
+      required: c.required === true,
+    }));
   return { kind, table, fields };
 }
 

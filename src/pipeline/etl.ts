@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarmonizeError } from '../errors.js';
-import { planFiles, type FilePlan } from '../extract/plan.js';
+import { planFiles, type FilePlan, type ManifestEntry } from '../extract/plan.js';
 import type { FileKind, Source } from '../extract/source.js';
 import { eventSpec, songSpec } from '../model/records.js';
 import { builtInChecks, type CheckSpec } from '../quality/checks.js';
@@ -47,7 +47,7 @@ interface Planned {
 }
 
 async function plan(wh: Warehouse, kind: FileKind, source: Source, opts: EtlOptions): Promise<Planned> {
-  const manifest = opts.fullRefresh ? new Map() : await readManifest(wh, kind);
+  const manifest = opts.fullRefresh ? new Map<string, ManifestEntry>() : await readManifest(wh, kind);
   const ranged = kind === 'event' && (opts.from !== undefined || opts.to !== undefined);
   const range = ranged ? { from: opts.from, to: opts.to } : {};
   const p = await planFiles(source, manifest, { ...range, reloadAll: ranged || opts.fullRefresh === true });
@@ -68,17 +68,27 @@ export async function runEtl(wh: Warehouse, opts: EtlOptions): Promise<RunSummar
     }
   };
   const summary: RunSummary = {
-    runId, status: 'failed', warehouse: wh.description, startedAt: new Date(started).toISOString(), finishedAt: '', durationMs: 0,
+    runId,
+    status: 'failed',
+    warehouse: wh.description,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: '',
+    durationMs: 0,
     files: { songs: emptyFileCounts(), logs: emptyFileCounts() },
     records: { songs: { staged: 0, rejected: 0 }, events: { staged: 0, rejected: 0 } },
-    tables: {}, checks: { passed: 0, failed: 0, results: [] }, phasesMs,
+    tables: {},
+    checks: { passed: 0, failed: 0, results: [] },
+    phasesMs,
   };
   const release = await wh.lock();
   const workDir = await mkdtemp(join(tmpdir(), 'harmonize-'));
   try {
     await createTables(wh);
     opts.onProgress?.({ phase: 'list' });
-    const planned = await timed('list', async () => [await plan(wh, 'song', opts.songs, opts), await plan(wh, 'event', opts.logs, opts)]);
+    const planned = await timed('list', async () => [
+      await plan(wh, 'song', opts.songs, opts),
+      await plan(wh, 'event', opts.logs, opts),
+    ]);
     for (const p of planned) {
       const c = p.kind === 'song' ? summary.files.songs : summary.files.logs;
       c.new = p.plan.load.filter((f) => f.status === 'new').length;
@@ -89,34 +99,57 @@ export async function runEtl(wh: Warehouse, opts: EtlOptions): Promise<RunSummar
     }
     const local = await timed('fetch', () => fetchAll(planned, workDir, opts));
     await wh.transaction(async () => {
-      const firstLoad = opts.fullRefresh === true || (await readManifest(wh, 'song')).size + (await readManifest(wh, 'event')).size === 0;
+      const firstLoad =
+        opts.fullRefresh === true ||
+        (await readManifest(wh, 'song')).size + (await readManifest(wh, 'event')).size === 0;
       if (opts.fullRefresh) await truncateAll(wh);
       await createAffectedTables(wh);
-      const reload = planned.flatMap((p) => [...p.plan.load.filter((f) => f.status === 'changed').map((f) => f.file.uri), ...p.vanished]);
+      const reload = planned.flatMap((p) => [
+        ...p.plan.load.filter((f) => f.status === 'changed').map((f) => f.file.uri),
+        ...p.vanished,
+      ]);
       await timed('stage', () => removeFiles(wh, reload));
       const counts = new Map<FileKind, StageCounts>();
       for (const p of planned) {
         opts.onProgress?.({ phase: 'stage', detail: p.kind === 'song' ? 'songs' : 'events' });
-        const files = p.plan.load.map((f, i) => ({ sourceFile: f.file.uri, localPath: local.get(p.kind)?.[i] ?? f.file.uri }));
-        counts.set(p.kind, await timed('stage', () => stageRecords(wh, p.kind === 'song' ? songSpec : eventSpec, files, runId)));
+        const files = p.plan.load.map((f, i) => ({
+          sourceFile: f.file.uri,
+          localPath: local.get(p.kind)?.[i] ?? f.file.uri,
+        }));
+        counts.set(
+          p.kind,
+          await timed('stage', () =>
+            stageRecords(wh, p.kind === 'song' ? songSpec : eventSpec, files, runId),
+          ),
+        );
       }
       summary.records.songs = pick(counts.get('song'));
       summary.records.events = pick(counts.get('event'));
       const rejected = summary.records.songs.rejected + summary.records.events.rejected;
-      if (opts.maxRejects !== undefined && rejected > opts.maxRejects) throw await tooManyRejectsError(wh, runId, rejected, opts.maxRejects);
+      if (opts.maxRejects !== undefined && rejected > opts.maxRejects)
+        throw await tooManyRejectsError(wh, runId, rejected, opts.maxRejects);
       opts.onProgress?.({ phase: 'transform' });
       await timed('transform', () => applyTransforms(wh, { runId, firstLoad }));
       await dropAffectedTables(wh);
       if (!opts.skipChecks) {
         opts.onProgress?.({ phase: 'check' });
-        const results = await timed('check', () => runChecks(wh, [...builtInChecks(wh.dialect), ...(opts.checks ?? [])]));
-        summary.checks = { passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, results };
+        const results = await timed('check', () =>
+          runChecks(wh, [...builtInChecks(wh.dialect), ...(opts.checks ?? [])]),
+        );
+        summary.checks = {
+          passed: results.filter((r) => r.passed).length,
+          failed: results.filter((r) => !r.passed).length,
+          results,
+        };
         if (summary.checks.failed > 0) throw failedChecksError(summary.checks.results);
       }
       opts.onProgress?.({ phase: 'commit' });
       await timed('commit', async () => {
         await writeManifest(wh, runId, manifestRows(planned, counts));
-        await touchManifest(wh, planned.flatMap((p) => p.plan.touched.map((t) => ({ uri: t.file.uri, version: t.file.version }))));
+        await touchManifest(
+          wh,
+          planned.flatMap((p) => p.plan.touched.map((t) => ({ uri: t.file.uri, version: t.file.version }))),
+        );
         summary.tables = await tableCounts(wh);
         finish(summary, started, 'succeeded');
         await recordRun(wh, summary);
@@ -145,7 +178,11 @@ function finish(s: RunSummary, started: number, status: RunSummary['status']) {
   s.durationMs = Date.now() - started;
 }
 
-async function fetchAll(planned: Planned[], workDir: string, opts: EtlOptions): Promise<Map<FileKind, string[]>> {
+async function fetchAll(
+  planned: Planned[],
+  workDir: string,
+  opts: EtlOptions,
+): Promise<Map<FileKind, string[]>> {
   const out = new Map<FileKind, string[]>();
   const total = planned.reduce((n, p) => n + p.plan.load.length, 0);
   let done = 0;
@@ -164,7 +201,15 @@ function manifestRows(planned: Planned[], counts: Map<FileKind, StageCounts>): M
   return planned.flatMap((p) =>
     p.plan.load.map((f) => {
       const c = counts.get(p.kind)?.perFile.get(f.file.uri);
-      return { uri: f.file.uri, kind: p.kind, size: f.file.size, version: f.file.version, fingerprint: f.fingerprint, records: c?.staged ?? 0, rejects: c?.rejected ?? 0 };
+      return {
+        uri: f.file.uri,
+        kind: p.kind,
+        size: f.file.size,
+        version: f.file.version,
+        fingerprint: f.fingerprint,
+        records: c?.staged ?? 0,
+        rejects: c?.rejected ?? 0,
+      };
     }),
   );
 }

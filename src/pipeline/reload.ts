@@ -10,13 +10,26 @@ export async function removeFiles(wh: Warehouse, uris: string[]): Promise<void> 
   const reload = d.quoteId('_hz_reload');
   await wh.execute(`DROP TABLE IF EXISTS ${reload}`);
   await wh.execute(`CREATE TEMPORARY TABLE ${reload} (source_file ${d.type('text')})`);
-  await insertRows(wh, reload, ['source_file'], uris.map((u) => [u]));
+  await insertRows(
+    wh,
+    reload,
+    ['source_file'],
+    uris.map((u) => [u]),
+  );
   const inReload = `IN (SELECT source_file FROM ${reload})`;
   const affected = (k: string) => d.quoteId(`_hz_affected_${k}`);
-  await wh.execute(`INSERT INTO ${affected('user_id')} (k) SELECT DISTINCT user_id FROM ${d.table('staging_events')} WHERE user_id <> '' AND _source_file ${inReload}`);
-  await wh.execute(`INSERT INTO ${affected('song_id')} (k) SELECT DISTINCT song_id FROM ${d.table('staging_songs')} WHERE _source_file ${inReload}`);
-  await wh.execute(`INSERT INTO ${affected('artist_id')} (k) SELECT DISTINCT artist_id FROM ${d.table('staging_songs')} WHERE _source_file ${inReload}`);
-  await wh.execute(`INSERT INTO ${affected('start_time')} (k) SELECT DISTINCT start_time FROM ${d.table('songplays')} WHERE _source_file ${inReload}`);
+  await wh.execute(
+    `INSERT INTO ${affected('user_id')} (k) SELECT DISTINCT user_id FROM ${d.table('staging_events')} WHERE user_id <> '' AND _source_file ${inReload}`,
+  );
+  await wh.execute(
+    `INSERT INTO ${affected('song_id')} (k) SELECT DISTINCT song_id FROM ${d.table('staging_songs')} WHERE _source_file ${inReload}`,
+  );
+  await wh.execute(
+    `INSERT INTO ${affected('artist_id')} (k) SELECT DISTINCT artist_id FROM ${d.table('staging_songs')} WHERE _source_file ${inReload}`,
+  );
+  await wh.execute(
+    `INSERT INTO ${affected('start_time')} (k) SELECT DISTINCT start_time FROM ${d.table('songplays')} WHERE _source_file ${inReload}`,
+  );
   for (const t of ['songplays', 'staging_events', 'staging_songs']) {
     await wh.execute(`DELETE FROM ${d.table(t)} WHERE _source_file ${inReload}`);
   }

@@ -6,7 +6,10 @@ import type { RunSummary } from './summary.js';
 export async function recordRun(wh: Warehouse, s: RunSummary): Promise<void> {
   const d = wh.dialect;
   const p = (i: number) => d.param(i);
-  const summary = JSON.stringify({ ...s, checks: { ...s.checks, results: s.checks.results.map(({ sample: _s, ...r }) => r) } });
+  const summary = JSON.stringify({
+    ...s,
+    checks: { ...s.checks, results: s.checks.results.map(({ sample: _s, ...r }) => r) },
+  });
   await wh.execute(
     `INSERT INTO ${d.table('harmonize_runs')} (run_id, started_at, finished_at, status, summary, error) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})`,
     [s.runId, new Date(s.startedAt), new Date(s.finishedAt), s.status, summary, s.error ?? null],
@@ -15,7 +18,9 @@ export async function recordRun(wh: Warehouse, s: RunSummary): Promise<void> {
 
 export async function tableCounts(wh: Warehouse): Promise<Record<string, number>> {
   const names = allTables.map((t) => t.name).filter((n) => n !== 'harmonize_runs');
-  const sql = names.map((n) => `SELECT '${n}' AS t, count(*) AS n FROM ${wh.dialect.table(n)}`).join(' UNION ALL ');
+  const sql = names
+    .map((n) => `SELECT '${n}' AS t, count(*) AS n FROM ${wh.dialect.table(n)}`)
+    .join(' UNION ALL ');
   const rows = await wh.query<{ t: string; n: number }>(sql);
   return Object.fromEntries(names.map((n) => [n, Number(rows.find((r) => r.t === n)?.n ?? 0)]));
 }

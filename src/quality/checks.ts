@@ -26,7 +26,10 @@ function tableChecks(d: SqlDialect, t: Table): CheckSpec[] {
       sql: `SELECT ${pk}, count(*) AS copies FROM ${name} GROUP BY ${pk} HAVING count(*) > 1`,
     });
     const nulls = t.primaryKey.map((c) => `${q(c)} IS NULL`).join(' OR ');
-    checks.push({ name: `${t.name}.${t.primaryKey.join('+')} not null`, sql: `SELECT * FROM ${name} WHERE ${nulls}` });
+    checks.push({
+      name: `${t.name}.${t.primaryKey.join('+')} not null`,
+      sql: `SELECT * FROM ${name} WHERE ${nulls}`,
+    });
   }
   for (const fk of t.foreignKeys ?? []) {
     const c = q(fk.column);
@@ -43,7 +46,10 @@ function tableChecks(d: SqlDialect, t: Table): CheckSpec[] {
     });
   }
   if (t.mustHaveRows) {
-    checks.push({ name: `${t.name} has rows`, sql: `SELECT 'no rows' AS problem WHERE NOT EXISTS (SELECT 1 FROM ${name})` });
+    checks.push({
+      name: `${t.name} has rows`,
+      sql: `SELECT 'no rows' AS problem WHERE NOT EXISTS (SELECT 1 FROM ${name})`,
+    });
   }
   return checks;
 }

@@ -18,8 +18,14 @@ async function runOne(wh: Warehouse, c: CheckSpec): Promise<CheckResult> {
   if (c.expected !== undefined) {
     const rows = await wh.query(c.sql);
     const first = rows[0] ? Object.values(rows[0])[0] : undefined;
-    const passed = first !== undefined && String(first) === String(c.expected);
-    return { name: c.name, passed, failingRows: passed ? 0 : 1, sample: passed ? [] : rows.slice(0, sampleSize), actual: first };
+    const passed = first !== undefined && first !== null && String(first) === String(c.expected);
+    return {
+      name: c.name,
+      passed,
+      failingRows: passed ? 0 : 1,
+      sample: passed ? [] : rows.slice(0, sampleSize),
+      actual: first,
+    };
   }
   const [count] = await wh.query<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql}) q`);
   const failingRows = Number(count?.n ?? 0);
@@ -35,7 +41,11 @@ export async function runChecks(wh: Warehouse, checks: CheckSpec[]): Promise<Che
     } catch (e) {
       if (!c.source) throw e;
       const msg = (e as Error).message.split('\n')[0] ?? '';
-      throw usageError(`check "${c.name}" could not run: ${msg}`, { where: c.source, hint: 'fix its SQL', cause: e });
+      throw usageError(`check "${c.name}" could not run: ${msg}`, {
+        where: c.source,
+        hint: 'fix its SQL',
+        cause: e,
+      });
     }
   }
   return results;

@@ -25,7 +25,8 @@ export async function createAffectedTables(wh: Warehouse): Promise<void> {
 }
 
 export async function dropAffectedTables(wh: Warehouse): Promise<void> {
-  for (const k of affectedKeys) await wh.execute(`DROP TABLE IF EXISTS ${wh.dialect.quoteId(`_hz_affected_${k}`)}`);
+  for (const k of affectedKeys)
+    await wh.execute(`DROP TABLE IF EXISTS ${wh.dialect.quoteId(`_hz_affected_${k}`)}`);
 }
 
 /** Adds the keys of the rows this run staged (parameter: run id). */
@@ -33,9 +34,18 @@ async function collectNewKeys(wh: Warehouse, runId: string): Promise<void> {
   const d = wh.dialect;
   const add = (key: string, sql: string) =>
     wh.execute(`INSERT INTO ${d.quoteId(`_hz_affected_${key}`)} (k) ${sql}`, [runId]);
-  await add('user_id', `SELECT DISTINCT user_id FROM ${d.table('staging_events')} WHERE _run_id = ${d.param(1)} AND user_id <> ''`);
-  await add('song_id', `SELECT DISTINCT song_id FROM ${d.table('staging_songs')} WHERE _run_id = ${d.param(1)}`);
-  await add('artist_id', `SELECT DISTINCT artist_id FROM ${d.table('staging_songs')} WHERE _run_id = ${d.param(1)}`);
+  await add(
+    'user_id',
+    `SELECT DISTINCT user_id FROM ${d.table('staging_events')} WHERE _run_id = ${d.param(1)} AND user_id <> ''`,
+  );
+  await add(
+    'song_id',
+    `SELECT DISTINCT song_id FROM ${d.table('staging_songs')} WHERE _run_id = ${d.param(1)}`,
+  );
+  await add(
+    'artist_id',
+    `SELECT DISTINCT artist_id FROM ${d.table('staging_songs')} WHERE _run_id = ${d.param(1)}`,
+  );
 }
 
 async function hasRows(wh: Warehouse, table: string): Promise<boolean> {

@@ -20,14 +20,25 @@ export function deleteAffectedSql(d: SqlDialect, table: string, key: string): st
 }
 
 export function insertUsersSql(d: SqlDialect, scope: Scope): string {
-  const x = latestPer(d, d.table('staging_events'), 'user_id', 'ts DESC, _source_file DESC, _source_line DESC',
-    ` AND user_id <> ''${inAffected(d, 'user_id', scope)}`);
+  const x = latestPer(
+    d,
+    d.table('staging_events'),
+    'user_id',
+    'ts DESC, _source_file DESC, _source_line DESC',
+    ` AND user_id <> ''${inAffected(d, 'user_id', scope)}`,
+  );
   return `INSERT INTO ${d.table('users')} (user_id, first_name, last_name, gender, level)
     SELECT user_id, first_name, last_name, gender, level FROM (${x}) x WHERE rn = 1`;
 }
 
 export function insertSongsSql(d: SqlDialect, scope: Scope): string {
-  const x = latestPer(d, d.table('staging_songs'), 'song_id', '_source_file, _source_line', inAffected(d, 'song_id', scope));
+  const x = latestPer(
+    d,
+    d.table('staging_songs'),
+    'song_id',
+    '_source_file, _source_line',
+    inAffected(d, 'song_id', scope),
+  );
   return `INSERT INTO ${d.table('songs')} (song_id, title, artist_id, year, duration)
     SELECT song_id, title, artist_id, year, duration FROM (${x}) x WHERE rn = 1`;
 }

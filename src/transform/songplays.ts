@@ -6,7 +6,9 @@ import { matchCondition, songLookupSql } from './match.js';
 
 export function songplayIdSql(d: SqlDialect, alias: string): string {
   const c = (n: string) => `${alias}.${d.quoteId(n)}`;
-  return d.md5(d.concatText([c('ts'), `'|'`, c('user_id'), `'|'`, c('session_id'), `'|'`, c('item_in_session')]));
+  return d.md5(
+    d.concatText([c('ts'), `'|'`, c('user_id'), `'|'`, c('session_id'), `'|'`, c('item_in_session')]),
+  );
 }
 
 const columns = songplays.columns.map((c) => c.name);

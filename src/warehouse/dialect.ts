@@ -6,26 +6,26 @@ import type { ColumnType, Table } from '../model/types.js';
 
 export interface SqlDialect {
   readonly name: string;
-  quoteId(name: string): string;
+  quoteId: (name: string) => string;
   /** A qualified table reference (schema-aware engines prefix their schema). */
-  table(name: string): string;
-  type(t: ColumnType): string;
+  table: (name: string) => string;
+  type: (t: ColumnType) => string;
   /** `$1`-style positional parameter for the i-th (1-based) value. */
-  param(i: number): string;
-  createTable(t: Table, opts?: { ifNotExists?: boolean; temporary?: boolean }): string;
-  dropTable(name: string): string;
+  param: (i: number) => string;
+  createTable: (t: Table, opts?: { ifNotExists?: boolean; temporary?: boolean }) => string;
+  dropTable: (name: string) => string;
   /** A TIMESTAMP (UTC, no zone) from epoch milliseconds, exact to the millisecond. */
-  epochMsToTimestamp(expr: string): string;
+  epochMsToTimestamp: (expr: string) => string;
   /** Integer calendar parts of a timestamp; weekday is 0 = Sunday … 6 = Saturday. */
-  datePart(part: 'hour' | 'day' | 'week' | 'month' | 'year' | 'weekday', expr: string): string;
+  datePart: (part: 'hour' | 'day' | 'week' | 'month' | 'year' | 'weekday', expr: string) => string;
   /** Lower-case hex MD5 of a text expression. */
-  md5(expr: string): string;
+  md5: (expr: string) => string;
   /** Text concatenation that treats NULL as ''. */
-  concatText(exprs: string[]): string;
+  concatText: (exprs: string[]) => string;
   /**
    * Parse and validate raw JSON records: from a relation with (source_file, source_line, raw),
    * a SELECT of source_file, source_line, every spec field typed, `reason` (null when the record is
    * good), `message`, and `raw` (kept only for rejected records).
    */
-  parseRecords(relation: string, spec: RecordSpec): string;
+  parseRecords: (relation: string, spec: RecordSpec) => string;
 }

@@ -28,7 +28,11 @@ const hint = 'use duckdb:<file>, postgres://user:pass@host:5432/db or redshift:/
 export function parseWarehouseUrl(url: string): WarehouseConfig {
   if (url.startsWith('duckdb:')) {
     const path = url.slice('duckdb:'.length).replace(/^\/\//, '');
-    if (!path) throw usageError('duckdb URL without a file', { where: '--warehouse', hint: 'e.g. duckdb:harmonize.duckdb' });
+    if (!path)
+      throw usageError('duckdb URL without a file', {
+        where: '--warehouse',
+        hint: 'e.g. duckdb:harmonize.duckdb',
+      });
     return { engine: 'duckdb', path };
   }
   let u: URL;
@@ -38,9 +42,14 @@ export function parseWarehouseUrl(url: string): WarehouseConfig {
     throw usageError(`not a warehouse URL: ${maskUrl(url)}`, { where: '--warehouse', hint });
   }
   const engine = { 'postgres:': 'postgres', 'postgresql:': 'postgres', 'redshift:': 'redshift' }[u.protocol];
-  if (!engine) throw usageError(`unknown warehouse engine "${u.protocol.replace(':', '')}"`, { where: '--warehouse', hint });
+  if (!engine)
+    throw usageError(`unknown warehouse engine "${u.protocol.replace(':', '')}"`, {
+      where: '--warehouse',
+      hint,
+    });
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!u.hostname || !database) throw usageError('warehouse URL needs a host and a database', { where: '--warehouse', hint });
+  if (!u.hostname || !database)
+    throw usageError('warehouse URL needs a host and a database', { where: '--warehouse', hint });
   const cfg: ServerConfig = {
     engine: engine as ServerConfig['engine'],
     host: u.hostname,

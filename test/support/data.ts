@@ -75,4 +75,5 @@ export function event(over: Record<string, unknown> = {}): Record<string, unknow
   };
 }
 
-export const jsonLines = (recs: unknown[], eol = '\n'): string => recs.map((r) => JSON.stringify(r)).join(eol);
+export const jsonLines = (recs: unknown[], eol = '\n'): string =>
+  recs.map((r) => JSON.stringify(r)).join(eol);

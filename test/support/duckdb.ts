@@ -23,7 +23,8 @@ export async function duckFixture(): Promise<DuckFixture> {
     dir,
     wh,
     dbPath,
-    etl: (songs, logs, opts = {}) => runEtl(wh, { songs: new LocalSource(songs), logs: new LocalSource(logs), ...opts }),
+    etl: (songs, logs, opts = {}) =>
+      runEtl(wh, { songs: new LocalSource(songs), logs: new LocalSource(logs), ...opts }),
     async count(table) {
       const [r] = await wh.query<{ n: number }>(`SELECT count(*) AS n FROM "${table}"`);
       return Number(r?.n);
@@ -38,7 +39,8 @@ export async function duckFixture(): Promise<DuckFixture> {
 /** Every star table's rows, sorted, without lineage columns: for comparing two warehouses. */
 export async function starSnapshot(wh: Warehouse): Promise<Record<string, unknown[]>> {
   const tables: Record<string, string> = {
-    songplays: 'songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent',
+    songplays:
+      'songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent',
     users: 'user_id, first_name, last_name, gender, level',
     songs: 'song_id, title, artist_id, year, duration',
     artists: 'artist_id, name, location, latitude, longitude',

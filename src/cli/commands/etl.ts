@@ -47,11 +47,15 @@ export function registerEtl(program: Command): void {
     .action(async (f: EtlFlags) => {
       checkDate(f.from, '--from');
       checkDate(f.to, '--to');
-      if (f.from && f.to && f.from > f.to) throw usageError(`--from ${f.from} is after --to ${f.to}`, { where: '--from' });
+      if (f.from && f.to && f.from > f.to)
+        throw usageError(`--from ${f.from} is after --to ${f.to}`, { where: '--from' });
       const progress = !f.quiet && !f.json;
       await withWarehouse(f, async (wh, s) => {
         if (!s.songs || !s.logs) {
-          throw usageError(`no ${s.songs ? 'log' : 'song'} location given`, { where: s.songs ? '--logs' : '--songs', hint: 'pass --songs and --logs, or set them in the config ([S3] SONG_DATA/LOG_DATA)' });
+          throw usageError(`no ${s.songs ? 'log' : 'song'} location given`, {
+            where: s.songs ? '--logs' : '--songs',
+            hint: 'pass --songs and --logs, or set them in the config ([S3] SONG_DATA/LOG_DATA)',
+          });
         }
         const opts = s.region ? { region: s.region } : {};
         const onProgress = terminalProgress(progress);

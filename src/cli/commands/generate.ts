@@ -5,7 +5,8 @@ import { generateDataset } from '../../generate/generate.js';
 import { out } from '../context.js';
 
 const whole = (v: string, flag: string): number => {
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw usageError(`not a positive whole number: ${v}`, { where: flag });
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw usageError(`not a positive whole number: ${v}`, { where: flag });
   return Number(v);
 };
 
@@ -20,17 +21,31 @@ export function registerGenerate(program: Command): void {
     .option('--seed <n>', 'random seed (same seed, same bytes)', '42')
     .option('--start <date>', 'first day (YYYY-MM-DD)', '2018-11-01')
     .option('--json', 'print the report as JSON')
-    .action(async (f: { out: string; users: string; days: string; songs: string; seed: string; start: string; json?: boolean }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(f.start)) throw usageError(`not a date: ${f.start}`, { where: '--start', hint: 'use YYYY-MM-DD' });
-      const report = await generateDataset({
-        out: f.out,
-        users: whole(f.users, '--users'),
-        days: whole(f.days, '--days'),
-        songs: whole(f.songs, '--songs'),
-        seed: Number(f.seed),
-        start: f.start,
-      });
-      if (f.json) out(JSON.stringify(report, null, 2));
-      else out(`wrote ${report.songFiles} song files and ${report.logFiles} log files (${report.events} events, ${report.nextSongEvents} plays, ${report.matchedNextSong} in the catalog) to ${report.out}`);
-    });
+    .action(
+      async (f: {
+        out: string;
+        users: string;
+        days: string;
+        songs: string;
+        seed: string;
+        start: string;
+        json?: boolean;
+      }) => {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(f.start))
+          throw usageError(`not a date: ${f.start}`, { where: '--start', hint: 'use YYYY-MM-DD' });
+        const report = await generateDataset({
+          out: f.out,
+          users: whole(f.users, '--users'),
+          days: whole(f.days, '--days'),
+          songs: whole(f.songs, '--songs'),
+          seed: Number(f.seed),
+          start: f.start,
+        });
+        if (f.json) out(JSON.stringify(report, null, 2));
+        else
+          out(
+            `wrote ${report.songFiles} song files and ${report.logFiles} log files (${report.events} events, ${report.nextSongEvents} plays, ${report.matchedNextSong} in the catalog) to ${report.out}`,
+          );
+      },
+    );
 }

@@ -14,17 +14,31 @@ export function registerReport(program: Command): void {
     .option('--config <file>', 'harmonize JSON config or classic dwh.cfg')
     .option('--format <fmt>', 'table | csv | json', 'table')
     .option('--limit <n>', 'at most n rows', '20')
-    .action(async (name: string | undefined, f: { warehouse?: string; config?: string; format?: string; limit: string }) => {
-      const format = parseFormat(f.format);
-      if (!name) {
-        out(formatRows(reports.map((r) => ({ report: r.name, description: r.title })), format));
-        return;
-      }
-      const report = findReport(name);
-      if (!report) throw usageError(`unknown report "${name}"`, { where: 'report', hint: `one of: ${reports.map((r) => r.name).join(', ')}` });
-      if (!/^\d+$/.test(f.limit)) throw usageError(`not a whole number: ${f.limit}`, { where: '--limit' });
-      const rows = await withWarehouse(f, (wh) => wh.query(report.sql(wh.dialect, Number(f.limit))));
-      if (format === 'table') out(report.title);
-      out(formatRows(rows, format));
-    });
+    .action(
+      async (
+        name: string | undefined,
+        f: { warehouse?: string; config?: string; format?: string; limit: string },
+      ) => {
+        const format = parseFormat(f.format);
+        if (!name) {
+          out(
+            formatRows(
+              reports.map((r) => ({ report: r.name, description: r.title })),
+              format,
+            ),
+          );
+          return;
+        }
+        const report = findReport(name);
+        if (!report)
+          throw usageError(`unknown report "${name}"`, {
+            where: 'report',
+            hint: `one of: ${reports.map((r) => r.name).join(', ')}`,
+          });
+        if (!/^\d+$/.test(f.limit)) throw usageError(`not a whole number: ${f.limit}`, { where: '--limit' });
+        const rows = await withWarehouse(f, (wh) => wh.query(report.sql(wh.dialect, Number(f.limit))));
+        if (format === 'table') out(report.title);
+        out(formatRows(rows, format));
+      },
+    );
 }

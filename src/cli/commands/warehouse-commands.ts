@@ -15,16 +15,21 @@ interface Common {
 }
 
 const withCommon = (c: Command) =>
-  c.option('--warehouse <url>', 'duckdb:<file> | postgres://… | redshift://…').option('--config <file>', 'harmonize JSON config or classic dwh.cfg');
+  c
+    .option('--warehouse <url>', 'duckdb:<file> | postgres://… | redshift://…')
+    .option('--config <file>', 'harmonize JSON config or classic dwh.cfg');
 
 export function parseFormat(v: string | undefined): Format {
   const f = v ?? 'table';
-  if (f !== 'table' && f !== 'csv' && f !== 'json') throw usageError(`unknown format "${f}"`, { where: '--format', hint: 'use table, csv or json' });
+  if (f !== 'table' && f !== 'csv' && f !== 'json')
+    throw usageError(`unknown format "${f}"`, { where: '--format', hint: 'use table, csv or json' });
   return f;
 }
 
 export function registerWarehouseCommands(program: Command): void {
-  withCommon(program.command('create-tables').description('create the staging, star-schema and bookkeeping tables'))
+  withCommon(
+    program.command('create-tables').description('create the staging, star-schema and bookkeeping tables'),
+  )
     .option('--drop', 'drop them first (all data is lost)')
     .action(async (f: Common & { drop?: boolean }) => {
       const names = await withWarehouse(f, (wh) => createTables(wh, f.drop ? { drop: true } : {}));
@@ -42,10 +47,25 @@ export function registerWarehouseCommands(program: Command): void {
       const failed = results.filter((r) => !r.passed);
       if (format === 'json') out(JSON.stringify(results, null, 2));
       else {
-        out(formatRows(results.map((r) => ({ check: r.name, status: r.passed ? 'ok' : 'FAILED', failing_rows: r.failingRows })), format));
-        for (const r of failed) if (r.sample.length) out(`\n${r.name} (sample):\n${formatRows(r.sample, format)}`);
+        out(
+          formatRows(
+            results.map((r) => ({
+              check: r.name,
+              status: r.passed ? 'ok' : 'FAILED',
+              failing_rows: r.failingRows,
+            })),
+            format,
+          ),
+        );
+        for (const r of failed)
+          if (r.sample.length) out(`\n${r.name} (sample):\n${formatRows(r.sample, format)}`);
       }
-      if (failed.length) throw new HarmonizeError(ExitCode.checksFailed, `${failed.length} of ${results.length} checks failed`, { hint: 'see the failing rows above' });
+      if (failed.length)
+        throw new HarmonizeError(
+          ExitCode.checksFailed,
+          `${failed.length} of ${results.length} checks failed`,
+          { hint: 'see the failing rows above' },
+        );
     });
 
   withCommon(program.command('sql <query>').description('run a SQL query against the warehouse'))
@@ -54,7 +74,11 @@ export function registerWarehouseCommands(program: Command): void {
       const format = parseFormat(f.format);
       const rows = await withWarehouse(f, (wh) =>
         wh.query(query).catch((e: Error) => {
-          throw usageError(`query failed: ${e.message.split('\n')[0] ?? ''}`, { where: 'sql', hint: 'check the SQL', cause: e });
+          throw usageError(`query failed: ${e.message.split('\n')[0] ?? ''}`, {
+            where: 'sql',
+            hint: 'check the SQL',
+            cause: e,
+          });
         }),
       );
       out(formatRows(rows, format));

@@ -37,7 +37,10 @@ function reasonCase(spec: RecordSpec): string {
     ...text.map((f) => `left(${field(f)}, 1) IN ('{', '[')`),
   ].join(' OR ');
   const deep = [
-    ...numeric.map((f) => `WHEN ${field(f)} IS NULL AND coalesce(${jsonType(f)}, 'NULL') <> 'NULL' THEN 'bad_type:${f.key}'`),
+    ...numeric.map(
+      (f) =>
+        `WHEN ${field(f)} IS NULL AND coalesce(${jsonType(f)}, 'NULL') <> 'NULL' THEN 'bad_type:${f.key}'`,
+    ),
     ...text.map((f) => `WHEN ${jsonType(f)} IN ('OBJECT', 'ARRAY') THEN 'bad_type:${f.key}'`),
   ];
   whens.push(`WHEN ${suspect} THEN CASE ${deep.join(' ')} END`);
@@ -60,7 +63,8 @@ export const duckdbDialect: SqlDialect = {
   createTable: (t: Table, opts = {}) => createTableSql(t, quoteIdent(t.name), (c) => types[c.type], opts),
   dropTable: (name) => `DROP TABLE IF EXISTS ${quoteIdent(name)}`,
   epochMsToTimestamp: (e) => `epoch_ms(CAST(${e} AS BIGINT))`,
-  datePart: (part, e) => (part === 'weekday' ? `CAST(dayofweek(${e}) AS INTEGER)` : `CAST(${part}(${e}) AS INTEGER)`),
+  datePart: (part, e) =>
+    part === 'weekday' ? `CAST(dayofweek(${e}) AS INTEGER)` : `CAST(${part}(${e}) AS INTEGER)`,
   md5: (e) => `md5(${e})`,
   concatText: (es) => `concat(${es.join(', ')})`,
   parseRecords(relation, spec) {

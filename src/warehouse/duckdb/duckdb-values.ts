@@ -3,7 +3,9 @@
 
 function toPlain(v: unknown): unknown {
   if (typeof v === 'bigint') {
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(v)
+      : v.toString();
   }
   if (Array.isArray(v)) return v.map(toPlain);
   return v;

@@ -78,7 +78,10 @@ class DuckDbWarehouse implements Warehouse {
     const paths = listValue(files.map((f) => f.localPath));
     const uris = listValue(files.map((f) => f.sourceFile));
     await this.wrap(() =>
-      this.conn.run(`CREATE OR REPLACE TEMP TABLE "${table}" AS SELECT unnest($1) AS local_path, unnest($2) AS source_file`, [paths, uris]),
+      this.conn.run(
+        `CREATE OR REPLACE TEMP TABLE "${table}" AS SELECT unnest($1) AS local_path, unnest($2) AS source_file`,
+        [paths, uris],
+      ),
     );
     return {
       sql: rawRecordsSql(`"${table}"`),
