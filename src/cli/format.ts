@@ -1,12 +1,9 @@
 // Prints rows as an aligned table, CSV (RFC 4180) or JSON. Dates print as ISO-8601 UTC.
+import { valueText } from '../text.js';
+
 export type Format = 'table' | 'csv' | 'json';
 
-const cell = (v: unknown): string => {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-};
+const cell = valueText;
 
 const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 

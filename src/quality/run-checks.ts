@@ -1,5 +1,6 @@
 // Runs check specs and reports each one's failing-row count and a small sample.
 import { usageError } from '../errors.js';
+import { valueText } from '../text.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import type { CheckSpec } from './checks.js';
 
@@ -18,7 +19,7 @@ async function runOne(wh: Warehouse, c: CheckSpec): Promise<CheckResult> {
   if (c.expected !== undefined) {
     const rows = await wh.query(c.sql);
     const first = rows[0] ? Object.values(rows[0])[0] : undefined;
-    const passed = first !== undefined && first !== null && String(first) === String(c.expected);
+    const passed = first !== undefined && first !== null && valueText(first) === String(c.expected);
     return {
       name: c.name,
       passed,
