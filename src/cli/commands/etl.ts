@@ -69,7 +69,14 @@ export function registerEtl(program: Command): void {
           ...(f.from ? { from: f.from } : {}),
           ...(f.to ? { to: f.to } : {}),
           ...(onProgress ? { onProgress } : {}),
-        }).finally(() => clearProgress(progress));
+        })
+          .catch((e: unknown) => {
+            // A failed run still has a summary (checks, rejects): --json callers get it on stdout.
+            const failed = (e as { summary?: unknown }).summary;
+            if (f.json && failed) out(JSON.stringify(failed, null, 2));
+            throw e;
+          })
+          .finally(() => clearProgress(progress));
         if (f.json) out(JSON.stringify(summary, null, 2));
         else if (!f.quiet) out(printSummary(summary));
       });
