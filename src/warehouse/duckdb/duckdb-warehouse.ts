@@ -10,6 +10,7 @@ import type { RawFile, RawRelation, Row, SqlValue, Warehouse } from '../warehous
 import { duckdbDialect } from './duckdb-dialect.js';
 import { rawRecordsSql } from './duckdb-raw.js';
 import { toJsRow } from './duckdb-values.js';
+import { traceSql } from '../trace.js';
 
 export interface DuckDbOptions {
   path: string;
@@ -53,12 +54,12 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    const reader = await this.wrap(() => this.conn.runAndReadAll(sql, params.map(toDuck)));
+    const reader = await this.wrap(() => this.conn.runAndReadAll(sql, params.map(toDuck)), sql);
     return reader.getRowObjectsJS().map((r) => toJsRow(r) as T);
   }
 
   async execute(sql: string, params: SqlValue[] = []): Promise<void> {
-    await this.wrap(() => this.conn.run(sql, params.map(toDuck)));
+    await this.wrap(() => this.conn.run(sql, params.map(toDuck)), sql);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -101,11 +102,14 @@ class DuckDbWarehouse implements Warehouse {
     return Promise.resolve();
   }
 
-  private async wrap<T>(fn: () => Promise<T>): Promise<T> {
+  private async wrap<T>(fn: () => Promise<T>, sql?: string): Promise<T> {
+    const t0 = performance.now();
     try {
       return await fn();
     } catch (e) {
       throw new Error(`DuckDB: ${(e as Error).message}`, { cause: e });
+    } finally {
+      if (traceSql && sql) traceSql(sql, performance.now() - t0);
     }
   }
 }

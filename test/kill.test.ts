@@ -1,0 +1,123 @@
+// A run killed at any moment leaves the warehouse exactly as before the run or exactly as after
+// it — never half-written — and a second writer is refused with a one-line error (exit 3).
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
+import { harmonize } from './support/cli.js';
+import { event, jsonLines, song, tempDir, type TempDir } from './support/data.js';
+import { starSnapshot } from './support/duckdb.js';
+
+let d: TempDir;
+const bin = join(import.meta.dirname, '../bin/harmonize.js');
+
+beforeAll(async () => {
+  d = await tempDir('hz-kill-');
+  await d.write(
+    'songs/s.json',
+    JSON.stringify(
+      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
+    ),
+  );
+  await d.write(
+    'logs/2018/11/2018-11-01-events.json',
+    jsonLines([event({ ts: Date.UTC(2018, 10, 1), userId: '1' })]),
+  );
+  for (let day = 2; day <= 13; day++) {
+    const base = Date.UTC(2018, 10, day);
+    const recs = Array.from({ length: 5000 }, (_, i) =>
+      event({
+        ts: base + i * 10,
+        userId: String(i % 300),
+        sessionId: day * 1000 + (i % 50),
+        itemInSession: i,
+      }),
+    );
+    await d.write(`big/2018/11/2018-11-${String(day).padStart(2, '0')}-events.json`, jsonLines(recs));
+  }
+});
+afterAll(() => d.cleanup());
+
+async function snapshot(db: string) {
+  const wh = await openDuckDb({ path: db });
+  try {
+    return await starSnapshot(wh);
+  } finally {
+    await wh.close();
+  }
+}
+
+function runAndKill(args: string[], afterMs: number): Promise<void> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    child.on('close', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+}
+
+describe('killed runs', () => {
+  it('leave the warehouse before or after the run, never in between', async () => {
+    for (const [i, ms] of [400, 1000, 1800].entries()) {
+      const db = join(d.path, `k${i}.duckdb`);
+      const wh = `duckdb:${db}`;
+      const first = await harmonize([
+        'etl',
+        '--songs',
+        join(d.path, 'songs'),
+        '--logs',
+        join(d.path, 'logs'),
+        '--warehouse',
+        wh,
+        '--quiet',
+      ]);
+      expect(first.code).toBe(0);
+      const before = await snapshot(db);
+      await runAndKill(
+        [
+          'etl',
+          '--songs',
+          join(d.path, 'songs'),
+          '--logs',
+          join(d.path, 'big'),
+          '--warehouse',
+          wh,
+          '--quiet',
+        ],
+        ms,
+      );
+      const afterKill = await snapshot(db);
+      const completed = (afterKill.songplays?.length ?? 0) === 60_000 + 1;
+      if (!completed) expect(afterKill).toEqual(before);
+      // The warehouse still works and a rerun completes the load.
+      const rerun = await harmonize([
+        'etl',
+        '--songs',
+        join(d.path, 'songs'),
+        '--logs',
+        join(d.path, 'big'),
+        '--warehouse',
+        wh,
+        '--json',
+      ]);
+      expect(rerun.code).toBe(0);
+      const s = JSON.parse(rerun.stdout) as { tables: Record<string, number> };
+      expect(s.tables.staging_events).toBe(60_001);
+    }
+  }, 240_000);
+
+  it('refuses a second writer with one line and exit 3', async () => {
+    const db = join(d.path, 'locked.duckdb');
+    const holder = await openDuckDb({ path: db });
+    try {
+      const r = await harmonize(['sql', 'SELECT 1', '--warehouse', `duckdb:${db}`]);
+      expect(r.code).toBe(3);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('cannot open DuckDB file');
+    } finally {
+      await holder.close();
+    }
+  });
+});
