@@ -1,0 +1,69 @@
+// The planning and fetching steps of a run: which files of each source to load (new, changed,
+// backfilled, vanished from a backfilled range), then bringing them to local disk.
+import { planFiles, type FilePlan, type ManifestEntry } from '../extract/plan.js';
+import type { FileKind, Source } from '../extract/source.js';
+import type { RawFile } from '../warehouse/warehouse.js';
+import { mapLimit } from './concurrency.js';
+import { readManifest } from './manifest.js';
+import type { EtlOptions, RunContext } from './run-context.js';
+import { vanishedInRange } from './vanished.js';
+
+export interface Planned {
+  kind: FileKind;
+  source: Source;
+  plan: FilePlan;
+  vanished: string[];
+}
+
+async function planKind(ctx: RunContext, kind: FileKind, source: Source): Promise<Planned> {
+  const opts: EtlOptions = ctx.opts;
+  const manifest = opts.fullRefresh ? new Map<string, ManifestEntry>() : await readManifest(ctx.wh, kind);
+  const ranged = kind === 'event' && (opts.from !== undefined || opts.to !== undefined);
+  const range = ranged ? { from: opts.from, to: opts.to } : {};
+  const plan = await planFiles(source, manifest, {
+    ...range,
+    reloadAll: ranged || opts.fullRefresh === true,
+  });
+  const vanished = ranged ? vanishedInRange(source.location, manifest, plan, range) : [];
+  return { kind, source, plan, vanished };
+}
+
+export async function planRun(ctx: RunContext): Promise<Planned[]> {
+  const planned = [await planKind(ctx, 'song', ctx.opts.songs), await planKind(ctx, 'event', ctx.opts.logs)];
+  for (const p of planned) {
+    const c = p.kind === 'song' ? ctx.summary.files.songs : ctx.summary.files.logs;
+    c.new = p.plan.load.filter((f) => f.status === 'new').length;
+    c.changed = p.plan.load.length - c.new;
+    c.skipped = p.plan.skipped;
+    c.listed = p.plan.load.length + p.plan.skipped;
+    c.removed = p.vanished.length;
+  }
+  return planned;
+}
+
+/** Files whose earlier rows must go before loading: changed ones and those vanished from a range. */
+export const filesToRemove = (planned: Planned[]): string[] =>
+  planned.flatMap((p) => [
+    ...p.plan.load.filter((f) => f.status === 'changed').map((f) => f.file.uri),
+    ...p.vanished,
+  ]);
+
+/** Brings every planned file to local disk (bounded concurrency), keyed by kind. */
+export async function fetchRun(
+  ctx: RunContext,
+  planned: Planned[],
+  workDir: string,
+): Promise<Map<FileKind, RawFile[]>> {
+  const out = new Map<FileKind, RawFile[]>();
+  const total = planned.reduce((n, p) => n + p.plan.load.length, 0);
+  let done = 0;
+  for (const p of planned) {
+    const files = await mapLimit(p.plan.load, ctx.opts.fetchConcurrency ?? 8, async (f) => {
+      const localPath = await p.source.materialize(f.file, workDir);
+      ctx.opts.onProgress?.({ phase: 'fetch', done: ++done, total });
+      return { sourceFile: f.file.uri, localPath };
+    });
+    out.set(p.kind, files);
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+// The state one run carries through its steps: the warehouse, the options, the run id, the summary
+// being filled in, per-phase timings and progress reporting.
+import { randomBytes } from 'node:crypto';
+import type { Source } from '../extract/source.js';
+import type { CheckSpec } from '../quality/checks.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Phase, ProgressFn } from './progress.js';
+import { emptyFileCounts, type RunSummary } from './summary.js';
+
+export interface EtlOptions {
+  songs: Source;
+  logs: Source;
+  maxRejects?: number;
+  fullRefresh?: boolean;
+  from?: string;
+  to?: string;
+  checks?: CheckSpec[];
+  skipChecks?: boolean;
+  fetchConcurrency?: number;
+  onProgress?: ProgressFn;
+}
+
+const newRunId = () => `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+
+export class RunContext {
+  readonly runId = newRunId();
+  readonly started = Date.now();
+  readonly summary: RunSummary;
+
+  constructor(
+    readonly wh: Warehouse,
+    readonly opts: EtlOptions,
+  ) {
+    this.summary = {
+      runId: this.runId,
+      status: 'failed',
+      warehouse: wh.description,
+      startedAt: new Date(this.started).toISOString(),
+      finishedAt: '',
+      durationMs: 0,
+      files: { songs: emptyFileCounts(), logs: emptyFileCounts() },
+      records: { songs: { staged: 0, rejected: 0 }, events: { staged: 0, rejected: 0 } },
+      tables: {},
+      checks: { passed: 0, failed: 0, results: [] },
+      phasesMs: {},
+    };
+  }
+
+  /** Runs one step of a phase, reporting progress and adding its time to the phase's total. */
+  async step<T>(phase: Phase, fn: () => Promise<T>, detail?: string): Promise<T> {
+    this.opts.onProgress?.({ phase, ...(detail ? { detail } : {}) });
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      const ms = this.summary.phasesMs;
+      ms[phase] = Math.round((ms[phase] ?? 0) + performance.now() - t0);
+    }
+  }
+
+  finish(status: RunSummary['status'], error?: string): RunSummary {
+    this.summary.status = status;
+    this.summary.finishedAt = new Date().toISOString();
+    this.summary.durationMs = Date.now() - this.started;
+    if (error !== undefined) this.summary.error = error;
+    return this.summary;
+  }
+}
