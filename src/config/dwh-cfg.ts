@@ -6,10 +6,10 @@ import { usageError } from '../errors.js';
 import type { CheckSpec } from '../quality/checks.js';
 import { parseWarehouseUrl, type ServerConfig } from '../warehouse/url.js';
 import type { FileSettings } from './config.js';
-import { parseIni, type Ini } from './ini.js';
+import { parseIni, section, type Ini } from './ini.js';
 
 function cluster(ini: Ini, file: string): ServerConfig | undefined {
-  const c = ini.get('CLUSTER');
+  const c = section(ini, 'CLUSTER');
   if (!c?.get('HOST')) return undefined;
   const need = (k: string) => {
     const v = c.get(k);
@@ -38,7 +38,7 @@ function cluster(ini: Ini, file: string): ServerConfig | undefined {
 function checks(ini: Ini, file: string): CheckSpec[] {
   const out: CheckSpec[] = [];
   for (const [name, s] of ini) {
-    if (!name.startsWith('CHECK')) continue;
+    if (!/^CHECK\b/i.test(name)) continue;
     const label = name.slice('CHECK'.length).trim() || `check ${out.length + 1}`;
     const sql = s.get('SQL');
     if (!sql)
@@ -59,8 +59,8 @@ function checks(ini: Ini, file: string): CheckSpec[] {
 
 export function fromDwhCfg(text: string, file: string): FileSettings {
   const ini = parseIni(text, file);
-  const h = ini.get('HARMONIZE');
-  const s3 = ini.get('S3');
+  const h = section(ini, 'HARMONIZE');
+  const s3 = section(ini, 'S3');
   const whUrl = h?.get('WAREHOUSE');
   const warehouse = whUrl ? parseWarehouseUrl(whUrl) : cluster(ini, file);
   const maxRejects = h?.get('MAX_REJECTS');
@@ -74,11 +74,11 @@ export function fromDwhCfg(text: string, file: string): FileSettings {
   if (songs) out.songs = songs;
   if (logs) out.logs = logs;
   if (maxRejects !== undefined) out.maxRejects = Number(maxRejects);
-  const iam = pick(ini.get('IAM_ROLE')?.get('ARN'));
+  const iam = pick(section(ini, 'IAM_ROLE')?.get('ARN'));
   if (iam) out.iamRole = iam;
   const jp = pick(s3?.get('LOG_JSONPATH'));
   if (jp) out.logJsonPath = jp;
-  const region = pick(h?.get('REGION')) ?? pick(ini.get('AWS')?.get('REGION'));
+  const region = pick(h?.get('REGION')) ?? pick(section(ini, 'AWS')?.get('REGION'));
   if (region) out.region = region;
   return out;
 }

@@ -1,6 +1,7 @@
 // A small INI reader for the classic dwh.cfg (Python configparser style): [SECTION], key = value or
 // key: value, ; and # comments, quoted values unquoted, indented lines continue the previous value.
-// Keys are case-insensitive (stored upper-case), as configparser treats them.
+// Keys are case-insensitive (stored upper-case), as configparser treats them; section names keep
+// their case and are looked up case-insensitively with section().
 import { usageError } from '../errors.js';
 
 export type Ini = Map<string, Map<string, string>>;
@@ -19,7 +20,7 @@ export function parseIni(text: string, file: string): Ini {
       const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
       if (header) {
         section = new Map();
-        ini.set((header[1] ?? '').trim().toUpperCase(), section);
+        ini.set((header[1] ?? '').trim(), section);
         lastKey = undefined;
         return;
       }
@@ -38,4 +39,9 @@ export function parseIni(text: string, file: string): Ini {
     });
   for (const s of ini.values()) for (const [k, v] of s) s.set(k, unquote(v.trim()));
   return ini;
+}
+
+export function section(ini: Ini, name: string): Map<string, string> | undefined {
+  for (const [k, v] of ini) if (k.toUpperCase() === name) return v;
+  return undefined;
 }

@@ -1,0 +1,160 @@
+// Settings: warehouse URLs, the classic dwh.cfg, Harmonize JSON config, and precedence.
+import { describe, expect, it } from 'vitest';
+import { resolveSettings } from '../src/config/config.js';
+import { fromDwhCfg } from '../src/config/dwh-cfg.js';
+import { parseIni } from '../src/config/ini.js';
+import { HarmonizeError } from '../src/errors.js';
+import { describeWarehouse, maskUrl, parseWarehouseUrl } from '../src/warehouse/url.js';
+import { tempDir } from './support/data.js';
+
+const classic = `[CLUSTER]
+HOST='dwhcluster.abc123.us-west-2.redshift.amazonaws.com'
+DB_NAME=dwh
+DB_USER=dwhuser
+DB_PASSWORD=Passw0rd;secret
+DB_PORT=5439
+
+[IAM_ROLE]
+ARN='arn:aws:iam::123456789012:role/dwhRole'
+
+[S3]
+LOG_DATA='s3://udacity-dend/log_data'
+LOG_JSONPATH='s3://udacity-dend/log_json_path.json'
+SONG_DATA='s3://udacity-dend/song_data'
+`;
+
+describe('warehouse URLs', () => {
+  it('parses every engine and masks passwords', () => {
+    expect(parseWarehouseUrl('duckdb:data/h.duckdb')).toEqual({ engine: 'duckdb', path: 'data/h.duckdb' });
+    const pg = parseWarehouseUrl('postgresql://ann:p%40ss@db.local:6543/sparkify?schema=analytics');
+    expect(pg).toEqual({
+      engine: 'postgres',
+      host: 'db.local',
+      port: 6543,
+      database: 'sparkify',
+      user: 'ann',
+      password: 'p@ss',
+      schema: 'analytics',
+    });
+    expect(describeWarehouse(pg)).toBe('postgres://ann:***@db.local:6543/sparkify?schema=analytics');
+    expect(parseWarehouseUrl('redshift://u:x@cluster.example/dwh')).toMatchObject({
+      engine: 'redshift',
+      port: 5439,
+    });
+    expect(maskUrl('postgres://u:hunter2@h/db')).toBe('postgres://u:***@h/db');
+  });
+
+  it.each(['mysql://h/db', 'postgres://h', 'duckdb:', 'not a url'])(
+    'rejects %s with a usage error',
+    (url) => {
+      const e = (() => {
+        try {
+          parseWarehouseUrl(url);
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(e).toBeInstanceOf(HarmonizeError);
+      expect((e as HarmonizeError).exitCode).toBe(2);
+    },
+  );
+
+  it('never repeats the password of a bad URL', () => {
+    for (const url of [
+      'postgres://u:hunter2@/',
+      'postgres://u:hunter2@[bad/db',
+      'postgres://u:hunter2@host',
+    ]) {
+      expect(() => parseWarehouseUrl(url)).toThrow(HarmonizeError);
+      try {
+        parseWarehouseUrl(url);
+      } catch (e) {
+        expect((e as HarmonizeError).oneLine()).not.toContain('hunter2');
+      }
+    }
+  });
+});
+
+describe('classic dwh.cfg', () => {
+  it('reads the cluster, S3 and IAM sections unchanged', () => {
+    const s = fromDwhCfg(classic, 'dwh.cfg');
+    expect(s.warehouse).toEqual({
+      engine: 'redshift',
+      host: 'dwhcluster.abc123.us-west-2.redshift.amazonaws.com',
+      port: 5439,
+      database: 'dwh',
+      user: 'dwhuser',
+      password: 'Passw0rd;secret',
+    });
+    expect(s).toMatchObject({
+      songs: 's3://udacity-dend/song_data',
+      logs: 's3://udacity-dend/log_data',
+      iamRole: 'arn:aws:iam::123456789012:role/dwhRole',
+      logJsonPath: 's3://udacity-dend/log_json_path.json',
+    });
+  });
+
+  it('treats a non-Redshift host as PostgreSQL and reads checks with continuation lines', () => {
+    const s = fromDwhCfg(
+      `[CLUSTER]\nHOST=127.0.0.1\nDB_NAME=sparkify\nDB_USER=student\nDB_PASSWORD=student\nDB_PORT=5432\n[CHECK Users Exist]\nSQL = SELECT count(*)\n  FROM users\nEXPECTED = 97\n`,
+      'x.cfg',
+    );
+    expect(s.warehouse).toMatchObject({ engine: 'postgres', host: '127.0.0.1', port: 5432 });
+    expect(s.checks).toEqual([
+      {
+        name: 'Users Exist',
+        sql: 'SELECT count(*)\nFROM users',
+        expected: '97',
+        source: 'x.cfg [CHECK Users Exist]',
+      },
+    ]);
+  });
+
+  it('names the file and line of a broken line, and missing keys', () => {
+    expect(() => parseIni('[A]\nthis is not ini\n', 'bad.cfg')).toThrow(/not an INI line/);
+    try {
+      parseIni('[A]\nthis is not ini\n', 'bad.cfg');
+    } catch (e) {
+      expect((e as HarmonizeError).where).toBe('bad.cfg:2');
+    }
+    expect(() => fromDwhCfg('[CLUSTER]\nHOST=h\nDB_NAME=d\n', 'c.cfg')).toThrow(
+      /\[CLUSTER\] DB_USER is missing/,
+    );
+    expect(() => fromDwhCfg('[CLUSTER]\nHOST=h\nDB_NAME=d\nDB_USER=u\nDB_PORT=abc\n', 'c.cfg')).toThrow(
+      /DB_PORT is not a number/,
+    );
+  });
+});
+
+describe('precedence', () => {
+  it('takes flags over environment over the config file', async () => {
+    const d = await tempDir();
+    try {
+      const cfg = await d.write(
+        'h.json',
+        JSON.stringify({
+          warehouse: 'duckdb:file.duckdb',
+          songs: 'file-songs',
+          logs: 'file-logs',
+          maxRejects: 3,
+        }),
+      );
+      const env = { HARMONIZE_WAREHOUSE: 'duckdb:env.duckdb', HARMONIZE_SONGS: 'env-songs' };
+      const s = await resolveSettings({ config: cfg, logs: 'flag-logs' }, env);
+      expect(s).toMatchObject({
+        warehouse: { path: 'env.duckdb' },
+        songs: 'env-songs',
+        logs: 'flag-logs',
+        maxRejects: 3,
+      });
+      const none = await resolveSettings({}, {});
+      expect(none.warehouse).toEqual({ engine: 'duckdb', path: 'harmonize.duckdb' });
+      const bad = await d.write('bad.json', JSON.stringify({ warehouse: 'duckdb:x', maxRejects: -1 }));
+      await expect(resolveSettings({ config: bad }, {})).rejects.toThrow(/bad config/);
+      const unknown = await d.write('unknown.json', JSON.stringify({ wearhouse: 'duckdb:x' }));
+      await expect(resolveSettings({ config: unknown }, {})).rejects.toThrow(/bad config/);
+    } finally {
+      await d.cleanup();
+    }
+  });
+});
