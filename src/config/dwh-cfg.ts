@@ -48,7 +48,7 @@ function checks(ini: Ini, file: string): CheckSpec[] {
       });
     const expected = s.get('EXPECTED');
     out.push({
-      name: label.toLowerCase(),
+      name: label,
       sql,
       ...(expected !== undefined ? { expected } : {}),
       source: `${file} [${name}]`,
