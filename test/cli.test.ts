@@ -86,15 +86,7 @@ describe('harmonize CLI', () => {
 
   it.each([
     [
-      [
-        'etl',
-        '--songs',
-        '/nope/songs',
-        '--logs',
-        '/nope/logs',
-        '--warehouse',
-        `duckdb:${join(d.path, 'x.duckdb')}`,
-      ],
+      ['etl', '--songs', '/nope/songs', '--logs', '/nope/logs', '--warehouse', 'duckdb::memory:'],
       4,
       /\/nope\/songs: folder not found/,
     ],
@@ -109,8 +101,8 @@ describe('harmonize CLI', () => {
       /--max-rejects: not a whole number: many/,
     ],
     [['etl', '--songs', 'a', '--logs', 'b', '--from', '2018-13-45'], 2, /--from: not a date/],
-    [['report', 'nope', '--warehouse', `duckdb:${join(d.path, 'x.duckdb')}`], 2, /unknown report "nope"/],
-    [['sql', 'SELEC 1', '--warehouse', `duckdb:${join(d.path, 'x.duckdb')}`], 2, /query failed/],
+    [['report', 'nope', '--warehouse', 'duckdb::memory:'], 2, /unknown report "nope"/],
+    [['sql', 'SELEC 1', '--warehouse', 'duckdb::memory:'], 2, /query failed/],
     [['etl', '--config', '/nope/dwh.cfg'], 2, /\/nope\/dwh.cfg: cannot read config file/],
   ])('user mistake %j → exit %i, one line', async (args, code, msg) => {
     const r = await harmonize(args);

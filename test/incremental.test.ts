@@ -143,3 +143,23 @@ describe('incremental runs', () => {
     expect(await f.count('songplays')).toBe(4);
   });
 });
+
+describe('backfill scope', () => {
+  it('a backfill of logs/ keeps the facts loaded from a sibling logs_old/', async () => {
+    const ts = Date.UTC(2018, 10, 1, 12);
+    await f.dir.write(
+      'logs_old/2018-11-01-events.json',
+      jsonLines([event({ ts, userId: '7', sessionId: 1, itemInSession: 0 })]),
+    );
+    await f.etl(songs(), join(f.dir.path, 'logs_old'));
+    await f.etl(songs(), logs());
+    const s = await f.etl(songs(), logs(), { from: '2018-11-01', to: '2018-11-02' });
+    expect(s.files.logs.removed).toBe(0);
+    expect(await f.count('songplays')).toBe(5);
+  });
+
+  it('refuses an empty source folder instead of loading nothing', async () => {
+    await f.dir.write('empty/README.txt', 'no data here');
+    await expect(f.etl(songs(), join(f.dir.path, 'empty'))).rejects.toThrow(/no \.json files under/);
+  });
+});

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { inputError } from '../errors.js';
+import { requireFiles } from './no-files.js';
 import { dateFromPath, isDataFile, type Source, type SourceFile } from './source.js';
 
 async function* walk(dir: string): AsyncGenerator<string> {
@@ -35,7 +36,7 @@ export class LocalSource implements Source {
         where: this.location,
         hint: 'pass the folder that holds the JSON files',
       });
-    for await (const path of walk(this.location)) {
+    for await (const path of requireFiles(this.location, walk(this.location))) {
       const s = await stat(path);
       yield { uri: path, size: s.size, version: String(Math.trunc(s.mtimeMs)), date: dateFromPath(path) };
     }

@@ -32,6 +32,8 @@ export async function stageRecords(
        SELECT ${cols}, source_file, source_line, ${d.param(1)} FROM ${parsed} WHERE reason IS NULL`,
       [runId],
     );
+    // Fresh statistics let the planner join the new rows well in the transforms that follow.
+    await wh.execute(`ANALYZE ${d.table(spec.table.name)}`);
     await wh.execute(
       `INSERT INTO ${d.table(rejectedRecords.name)} (run_id, kind, source_file, source_line, reason, message, raw)
        SELECT ${d.param(1)}, ${d.param(2)}, source_file, source_line, reason, message, raw FROM ${parsed} WHERE reason IS NOT NULL`,

@@ -1,15 +1,24 @@
 // Splits a local file into raw records in Node, for engines that receive records over COPY. The rules
 // are duckdb-raw.ts's: a whole-file JSON array gives one record per element (line = element index), a
 // whole pretty-printed object is one record, anything else is JSON Lines (LF or CRLF, spaces and tabs
-// trimmed, blank lines skipped, line = physical line). A leading UTF-8 BOM is dropped. Lines stream
-// with flat memory; only whole-file candidates up to `wholeFileLimit` bytes are read whole.
+// trimmed, blank lines skipped, line = physical line). A leading UTF-8 BOM is dropped. Small files are
+// read in one go; larger ones stream in 1 MiB chunks and are read whole only when they may be one
+// JSON value and are at most `wholeFileLimit` bytes, so memory stays flat.
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { inputError } from '../errors.js';
+import { arrayElements, parses } from './lenient-json.js';
 
 export interface RawRecord {
   line: number;
   raw: string;
+}
+
+/** A record as UTF-8 bytes (validated), for engines that stream bytes to the server. */
+export interface RecordBytes {
+  line: number;
+  bytes: Buffer;
 }
 
 export interface SplitOptions {
@@ -17,23 +26,51 @@ export interface SplitOptions {
   label?: string;
   /** Files above this size are never parsed whole (default 64 MiB). */
   wholeFileLimit?: number;
+  /** Files up to this size are read in one go, larger ones streamed (default 4 MiB). */
+  smallFileLimit?: number;
   /** Called with the number of bytes read since the last call. */
   onBytes?: (bytes: number) => void;
 }
 
 const defaultWholeFileLimit = 64 * 1024 * 1024;
-const headBytes = 64 * 1024;
+/** Up to this size a file is one read: a stream per small file costs more than the file. */
+const defaultSmallFileLimit = 4 * 1024 * 1024;
+const chunkBytes = 1024 * 1024;
 const LF = 0x0a;
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Yields the file's records in batches (one batch per chunk read), in file order. */
-export async function* splitRecords(path: string, opts: SplitOptions = {}): AsyncGenerator<RawRecord[]> {
-  const whole = await wholeFileRecords(path, opts);
-  if (whole) {
-    if (whole.length > 0) yield whole;
+/** Yields the file's records in batches, in file order. */
+export async function* splitRecordBytes(
+  path: string,
+  opts: SplitOptions = {},
+): AsyncGenerator<RecordBytes[]> {
+  const fh = await open(path, 'r');
+  const wholeLimit = opts.wholeFileLimit ?? defaultWholeFileLimit;
+  let content: Buffer | undefined;
+  try {
+    const { size } = await fh.stat();
+    const small = size <= (opts.smallFileLimit ?? defaultSmallFileLimit);
+    if (small || (size <= wholeLimit && (await mayBeWhole(fh, size)))) content = await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+  if (!content) {
+    yield* streamedLines(path, opts);
     return;
   }
-  yield* lineRecords(path, opts);
+  opts.onBytes?.(content.length);
+  const body = content.subarray(bomLength(content));
+  const whole = content.length <= wholeLimit ? wholeRecords(body) : undefined;
+  const records = whole
+    ? whole.map((r) => ({ line: r.line, bytes: Buffer.from(r.raw) }))
+    : linesOf(withLastLf(body), 0, opts).records;
+  if (records.length > 0) yield records;
+}
+
+/** The same records as text. */
+export async function* splitRecords(path: string, opts: SplitOptions = {}): AsyncGenerator<RawRecord[]> {
+  for await (const batch of splitRecordBytes(path, opts))
+    yield batch.map((r) => ({ line: r.line, raw: r.bytes.toString('utf8') }));
 }
 
 /** Length of the leading BOMs (DuckDB drops every leading U+FEFF). */
@@ -52,126 +89,97 @@ function trimBytes(buf: Buffer, start: number, end: number): Buffer {
   return buf.subarray(start, end);
 }
 
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The records of a whole-file array or pretty-printed object, or undefined when the file is JSON
- * Lines. The first line is tried alone first: when it parses, an object file is JSON Lines without
- * reading the rest, which is what keeps ordinary log files streaming.
+ * Whether content (BOM removed) could be one JSON value: it starts with '[' or '{' after spaces
+ * (DuckDB's ltrim removes spaces only), and for '{' its first line is not a record by itself — when
+ * it is, the file is JSON Lines, which keeps ordinary log files from being parsed whole.
  */
-async function wholeFileRecords(path: string, opts: SplitOptions): Promise<RawRecord[] | undefined> {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const head = Buffer.alloc(Math.min(size, headBytes));
-    await fh.read(head, 0, head.length, 0);
-    let start = bomLength(head);
-    while (head[start] === 0x20) start++; // DuckDB's ltrim removes spaces only
-    const first = head[start];
-    if (first !== 0x5b && first !== 0x7b) return undefined; // '[' or '{'
-    const nl = head.indexOf(LF, start);
-    if (first === 0x7b && nl >= 0 && parses(trimBytes(head, start, nl).toString('utf8'))) return undefined;
-    if (size > (opts.wholeFileLimit ?? defaultWholeFileLimit)) return undefined;
-    const all = await fh.readFile();
-    const text = decodeOrUndefined(all.subarray(bomLength(all)));
-    const records = text === undefined ? undefined : recordsOfWhole(text);
-    if (records) opts.onBytes?.(all.length);
-    return records;
-  } finally {
-    await fh.close();
-  }
+function wholeCandidate(content: Buffer): boolean {
+  let start = 0;
+  while (content[start] === 0x20) start++;
+  const first = content[start];
+  if (first !== 0x5b && first !== 0x7b) return false;
+  const nl = content.indexOf(LF, start);
+  return !(first === 0x7b && nl >= 0 && parses(trimBytes(content, start, nl).toString('utf8')));
 }
 
-function decodeOrUndefined(buf: Buffer): string | undefined {
-  try {
-    return decoder.decode(buf);
-  } catch {
-    return undefined; // the line reader reports the line with the bad bytes
-  }
+async function mayBeWhole(fh: FileHandle, size: number): Promise<boolean> {
+  const head = Buffer.alloc(Math.min(size, 64 * 1024));
+  await fh.read(head, 0, head.length, 0);
+  return wholeCandidate(head.subarray(bomLength(head)));
 }
 
-function recordsOfWhole(text: string): RawRecord[] | undefined {
-  const trimmed = text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+/** The records of a whole-file array or pretty-printed object, or undefined for JSON Lines. */
+function wholeRecords(content: Buffer): RawRecord[] | undefined {
+  if (!wholeCandidate(content) || !isUtf8(content)) return undefined; // bad bytes: reported by line
+  const text = decoder.decode(content);
   if (!parses(text)) return undefined;
+  const trimmed = text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   if (trimmed.startsWith('[')) return arrayElements(trimmed).map((raw, i) => ({ line: i + 1, raw }));
   return trimmed.includes('\n') ? [{ line: 1, raw: trimmed }] : undefined;
 }
 
-/**
- * The elements of a valid JSON array (text starting with '[') as compact JSON: each element's own
- * text with the whitespace between tokens removed; string contents and number spellings are kept.
- */
-export function arrayElements(json: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let depth = 1;
-  let inString = false;
-  for (let i = 1; i < json.length && depth > 0; i++) {
-    const ch = json[i] as string;
-    if (inString) {
-      cur += ch === '\\' ? ch + (json[++i] ?? '') : ch;
-      inString = ch !== '"';
-    } else if (depth === 1 && (ch === ',' || ch === ']')) {
-      if (cur !== '') out.push(cur);
-      cur = '';
-      if (ch === ']') depth = 0;
-    } else if (!isSpaceChar(ch)) {
-      if (ch === '[' || ch === '{') depth++;
-      else if (ch === ']' || ch === '}') depth--;
-      inString = ch === '"';
-      cur += ch;
-    }
-  }
-  return out;
-}
+const withLastLf = (b: Buffer) =>
+  b.length === 0 || b[b.length - 1] === LF ? b : Buffer.concat([b, Buffer.from([LF])]);
 
-const isSpaceChar = (ch: string) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
-
-/** JSON Lines: split on LF as bytes (never inside a UTF-8 sequence), trim, decode, skip blanks. */
-async function* lineRecords(path: string, opts: SplitOptions): AsyncGenerator<RawRecord[]> {
+/** JSON Lines of a large file, chunk by chunk; a line is split on LF bytes, never inside a character. */
+async function* streamedLines(path: string, opts: SplitOptions): AsyncGenerator<RecordBytes[]> {
   const pending: Buffer[] = [];
   let line = 0;
   let first = true;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
     opts.onBytes?.(chunk.length);
-    let buf = chunk;
-    if (first) buf = buf.subarray(bomLength(buf));
+    const fresh = first ? chunk.subarray(bomLength(chunk)) : chunk;
     first = false;
-    const batch: RawRecord[] = [];
-    let from = 0;
-    for (let nl = buf.indexOf(LF); nl >= 0; nl = buf.indexOf(LF, from)) {
-      const piece = buf.subarray(from, nl);
-      pushLine(batch, pending.length > 0 ? Buffer.concat([...pending, piece]) : piece, ++line, opts);
-      pending.length = 0;
-      from = nl + 1;
+    const end = fresh.lastIndexOf(LF) + 1;
+    if (end === 0) {
+      pending.push(fresh); // a line longer than a chunk: joined once its end arrives
+      continue;
     }
-    if (from < buf.length) pending.push(buf.subarray(from));
-    if (batch.length > 0) yield batch;
+    const region =
+      pending.length > 0 ? Buffer.concat([...pending, fresh.subarray(0, end)]) : fresh.subarray(0, end);
+    pending.length = 0;
+    if (end < fresh.length) pending.push(fresh.subarray(end));
+    const batch = linesOf(region, line, opts);
+    line += batch.lines;
+    if (batch.records.length > 0) yield batch.records;
   }
-  const last: RawRecord[] = [];
-  if (pending.length > 0) pushLine(last, Buffer.concat(pending), line + 1, opts);
+  const last = pending.length > 0 ? linesOf(withLastLf(Buffer.concat(pending)), line, opts).records : [];
   if (last.length > 0) yield last;
 }
 
-function pushLine(batch: RawRecord[], bytes: Buffer, line: number, opts: SplitOptions): void {
-  const t = trimBytes(bytes, 0, bytes.length);
-  if (t.length === 0) return;
-  let raw: string;
-  try {
-    raw = decoder.decode(t);
-  } catch {
-    throw inputError('not valid UTF-8 text', {
-      where: `${opts.label ?? 'input'}:${line}`,
-      hint: 'convert the file to UTF-8',
-    });
+/** The records of whole lines (region ends with LF), numbered from after `line`. */
+function linesOf(
+  region: Buffer,
+  line: number,
+  opts: SplitOptions,
+): { records: RecordBytes[]; lines: number } {
+  if (!isUtf8(region)) throw notUtf8(region, line, opts);
+  const records: RecordBytes[] = [];
+  let n = line;
+  for (let from = 0; from < region.length;) {
+    const nl = region.indexOf(LF, from);
+    n++;
+    const t = trimBytes(region, from, nl);
+    if (t.length > 0) records.push({ line: n, bytes: t.includes(0) ? escapeNul(t) : t });
+    from = nl + 1;
   }
-  // A NUL cannot be stored in a SQL text value; its escape keeps the record invalid JSON, as it was.
-  batch.push({ line, raw: raw.includes('\0') ? raw.replace(/\0/g, '\\u0000') : raw });
+  return { records, lines: n - line };
 }
+
+function notUtf8(region: Buffer, line: number, opts: SplitOptions): Error {
+  let n = line;
+  for (let from = 0; from < region.length;) {
+    const nl = region.indexOf(LF, from);
+    n++;
+    if (!isUtf8(region.subarray(from, nl))) break;
+    from = nl + 1;
+  }
+  return inputError('not valid UTF-8 text', {
+    where: `${opts.label ?? 'input'}:${n}`,
+    hint: 'convert the file to UTF-8',
+  });
+}
+
+/** A NUL cannot be stored in a SQL text value; its escape keeps the record invalid JSON, as it was. */
+const escapeNul = (b: Buffer): Buffer => Buffer.from(b.toString('utf8').replace(/\0/g, '\\u0000'));

@@ -1,5 +1,6 @@
 // DuckDB's SQL text. Records are parsed once per line with from_json into a struct; only rows that
-// look wrong pay for the deeper json_type checks that tell a missing field from a badly typed one.
+// look wrong pay for one more parse (json_type over all checked paths at once) that tells a missing
+// field from a badly typed one.
 import type { FieldSpec, RecordSpec } from '../../model/records.js';
 import type { ColumnType, Table } from '../../model/types.js';
 import type { SqlDialect } from '../dialect.js';
@@ -16,34 +17,49 @@ const types: Record<ColumnType, string> = {
 
 const isNumeric = (f: FieldSpec) => f.type !== 'text';
 const field = (f: FieldSpec) => `j.${quoteIdent(f.key)}`;
-const jsonType = (f: FieldSpec) => `json_type(raw, ${sqlString(`$.${f.key}`)})`;
+const path = (f: FieldSpec) => sqlString(`$.${f.key}`);
+const jsonType = (f: FieldSpec) => `json_type(raw, ${path(f)})`;
+
+/** Fields whose JSON type the deep checks look at, in the order they are checked. */
+const deepFields = (spec: RecordSpec) => [
+  ...spec.fields.filter(isNumeric),
+  ...spec.fields.filter((f) => !isNumeric(f)),
+];
+
+/**
+ * The JSON types of the deep-check fields, one json_type call (one parse) for all of them, and only
+ * for rows that look wrong: a numeric field that came out NULL, or a text field that came out as
+ * JSON text of an object or array (from_json renders those compactly, so they start with { or [).
+ */
+function suspectTypes(spec: RecordSpec): string {
+  const suspect = spec.fields
+    .map((f) =>
+      isNumeric(f) ? `${field(f)} IS NULL` : `starts_with(${field(f)}, '{') OR starts_with(${field(f)}, '[')`,
+    )
+    .join(' OR ');
+  return `CASE WHEN j IS NOT NULL AND (${suspect}) THEN json_type(raw, [${deepFields(spec).map(path).join(', ')}]) END`;
+}
 
 /** The reason code plus field name, e.g. 'missing_field:ts', or NULL for a good record. */
 function reasonCase(spec: RecordSpec): string {
-  const required = spec.fields.filter((f) => f.required);
-  const numeric = spec.fields.filter(isNumeric);
-  const text = spec.fields.filter((f) => !isNumeric(f));
+  const deep = deepFields(spec);
+  const type = (f: FieldSpec) => `types[${deep.indexOf(f) + 1}]`;
   const whens = [
-    `WHEN j IS NULL THEN 'invalid_json:'`,
+    `WHEN j IS NULL AND NOT json_valid(raw) THEN 'invalid_json:'`,
     `WHEN NOT starts_with(raw, '{') THEN 'not_object:'`,
-    ...required.map(
-      (f) =>
-        `WHEN ${field(f)} IS NULL THEN CASE WHEN coalesce(${jsonType(f)}, 'NULL') = 'NULL' THEN 'missing_field:${f.key}' ELSE 'bad_type:${f.key}' END`,
-    ),
+    ...spec.fields
+      .filter((f) => f.required)
+      .map(
+        (f) =>
+          `WHEN ${field(f)} IS NULL THEN CASE WHEN coalesce(${jsonType(f)}, 'NULL') = 'NULL' THEN 'missing_field:${f.key}' ELSE 'bad_type:${f.key}' END`,
+      ),
   ];
-  // Cheap suspicion first; json_type only runs on the few rows that raise it.
-  const suspect = [
-    ...numeric.map((f) => `${field(f)} IS NULL`),
-    ...text.map((f) => `left(${field(f)}, 1) IN ('{', '[')`),
-  ].join(' OR ');
-  const deep = [
-    ...numeric.map(
-      (f) =>
-        `WHEN ${field(f)} IS NULL AND coalesce(${jsonType(f)}, 'NULL') <> 'NULL' THEN 'bad_type:${f.key}'`,
-    ),
-    ...text.map((f) => `WHEN ${jsonType(f)} IN ('OBJECT', 'ARRAY') THEN 'bad_type:${f.key}'`),
-  ];
-  whens.push(`WHEN ${suspect} THEN CASE ${deep.join(' ')} END`);
+  const checks = deep.map((f) =>
+    isNumeric(f)
+      ? `WHEN ${field(f)} IS NULL AND coalesce(${type(f)}, 'NULL') <> 'NULL' THEN 'bad_type:${f.key}'`
+      : `WHEN ${type(f)} IN ('OBJECT', 'ARRAY') THEN 'bad_type:${f.key}'`,
+  );
+  whens.push(`WHEN types IS NOT NULL THEN CASE ${checks.join(' ')} END`);
   return `CASE ${whens.join(' ')} END`;
 }
 
@@ -70,9 +86,12 @@ export const duckdbDialect: SqlDialect = {
   parseRecords(relation, spec) {
     const struct = Object.fromEntries(spec.fields.map((f) => [f.key, types[f.type]]));
     const cols = spec.fields.map((f) => `${field(f)} AS ${quoteIdent(f.column)}`).join(', ');
-    const parsed = `SELECT source_file, source_line, raw, try(from_json(raw, ${sqlString(JSON.stringify(struct))})) AS j FROM (${relation})`;
-    const reasoned = `SELECT source_file, source_line, raw, j, ${reasonCase(spec)} AS rf FROM (${parsed})`;
+    // read_text scans run on one thread; materializing the records first lets the parse run on all.
+    const parsed = `SELECT source_file, source_line, raw, try(from_json(raw, ${sqlString(JSON.stringify(struct))})) AS j FROM _hz_records`;
+    const typed = `SELECT *, ${suspectTypes(spec)} AS types FROM (${parsed})`;
+    const reasoned = `SELECT source_file, source_line, raw, j, ${reasonCase(spec)} AS rf FROM (${typed})`;
     const split = `SELECT *, split_part(rf, ':', 1) AS reason, split_part(rf, ':', 2) AS field FROM (${reasoned})`;
-    return `SELECT source_file, source_line, ${cols}, reason, CASE WHEN reason IS NOT NULL THEN ${messageCase()} END AS message, CASE WHEN reason IS NOT NULL THEN raw END AS raw FROM (${split})`;
+    return `WITH _hz_records AS MATERIALIZED (${relation})
+      SELECT source_file, source_line, ${cols}, reason, CASE WHEN reason IS NOT NULL THEN ${messageCase()} END AS message, CASE WHEN reason IS NOT NULL THEN raw END AS raw FROM (${split})`;
   },
 };

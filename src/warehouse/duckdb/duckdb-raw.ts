@@ -3,15 +3,39 @@
 // (LF or CRLF, blank lines skipped). A leading UTF-8 BOM is dropped. Line numbers count from 1.
 // extract/ has already decompressed .gz files; record-splitter.ts is the same logic for engines
 // that receive records over COPY.
+//
+// Speed: DuckDB's trim and ltrim copy (trim also decodes) the whole string, so they only run when
+// the text actually starts or ends with what they remove — the result is the same — and json_valid,
+// which fails fast on JSON Lines, runs before the whole-file trim of the pretty-object test.
 
-export function rawRecordsSql(filesTable: string): string {
-  const content = `ltrim(t.content, chr(65279))`;
-  const files = `SELECT f.source_file, ${content} AS content FROM read_text($1) t JOIN ${filesTable} f ON f.local_path = t.filename`;
-  const ws = `' ' || chr(9) || chr(10) || chr(13)`;
+const ws = `' ' || chr(9) || chr(10) || chr(13)`;
+const wsChars = [`' '`, 'chr(9)', 'chr(10)', 'chr(13)'];
+
+/** trim(x, ws), evaluated only when x starts or ends with whitespace. */
+function trimWs(x: string): string {
+  const edges = wsChars.flatMap((c) => [`starts_with(${x}, ${c})`, `ends_with(${x}, ${c})`]).join(' OR ');
+  return `CASE WHEN ${edges} THEN trim(${x}, ${ws}) ELSE ${x} END`;
+}
+
+/** starts_with(ltrim(x), prefix): ltrim (spaces only) runs only when x starts with a space. */
+const startsAfterSpaces = (x: string, prefix: string) =>
+  `(starts_with(${x}, '${prefix}') OR (starts_with(${x}, ' ') AND starts_with(ltrim(${x}), '${prefix}')))`;
+
+/**
+ * The records of the files read by read_text($1). With filesTable, a table (local_path,
+ * source_file) gives each file's recorded name; without it the local path is that name.
+ */
+export function rawRecordsSql(filesTable?: string): string {
+  const bom = `chr(65279)`;
+  const content = `CASE WHEN starts_with(t.content, ${bom}) THEN ltrim(t.content, ${bom}) ELSE t.content END`;
+  const files = filesTable
+    ? `SELECT f.source_file, ${content} AS content FROM read_text($1) t JOIN ${filesTable} f ON f.local_path = t.filename`
+    : `SELECT t.filename AS source_file, ${content} AS content FROM read_text($1) t`;
   const recs = `CASE
-      WHEN starts_with(ltrim(content), '[') AND json_valid(content) THEN CAST(json_extract(content, '$[*]') AS VARCHAR[])
-      WHEN starts_with(ltrim(content), '{') AND contains(trim(content, ${ws}), chr(10)) AND json_valid(content) THEN [content]
+      WHEN ${startsAfterSpaces('content', '[')} AND json_valid(content) THEN CAST(json_extract(content, '$[*]') AS VARCHAR[])
+      WHEN ${startsAfterSpaces('content', '{')} AND json_valid(content) AND contains(trim(content, ${ws}), chr(10)) THEN [content]
       ELSE string_split(content, chr(10)) END`;
-  const split = `SELECT source_file, unnest(recs) AS raw, generate_subscripts(recs, 1) AS source_line FROM (SELECT source_file, ${recs} AS recs FROM (${files}))`;
-  return `SELECT source_file, CAST(source_line AS INTEGER) AS source_line, trim(raw, ${ws}) AS raw FROM (${split}) WHERE trim(raw, ${ws}) <> ''`;
+  const split = `SELECT source_file, unnest(recs) AS piece, generate_subscripts(recs, 1) AS source_line FROM (SELECT source_file, ${recs} AS recs FROM (${files}))`;
+  const trimmed = `SELECT source_file, source_line, ${trimWs('piece')} AS raw FROM (${split})`;
+  return `SELECT source_file, CAST(source_line AS INTEGER) AS source_line, raw FROM (${trimmed}) WHERE raw <> ''`;
 }

@@ -75,8 +75,16 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async rawRecords(files: RawFile[]): Promise<RawRelation> {
-    const table = `_hz_raw_files_${++this.fileSeq}`;
     const paths = listValue(files.map((f) => f.localPath));
+    if (files.every((f) => f.localPath === f.sourceFile)) {
+      // Local files read in place: read_text's filename is the recorded name, no lookup needed.
+      return {
+        sql: rawRecordsSql(),
+        params: [paths as unknown as SqlValue],
+        dispose: () => Promise.resolve(),
+      };
+    }
+    const table = `_hz_raw_files_${++this.fileSeq}`;
     const uris = listValue(files.map((f) => f.sourceFile));
     await this.wrap(() =>
       this.conn.run(

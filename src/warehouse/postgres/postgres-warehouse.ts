@@ -1,0 +1,179 @@
+// The PostgreSQL engine: one pg Client (the pipeline is sequential), raw files streamed in with COPY,
+// a session-level advisory lock per schema, and errors mapped at the seam (postgres-errors.ts).
+// With a schema in the URL, it is created when missing, qualifies every Harmonize table and leads
+// the search_path, so user SQL finds the tables unqualified; temporary tables stay unqualified.
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { HarmonizeError, warehouseError } from '../../errors.js';
+import type { SqlDialect } from '../dialect.js';
+import { quoteIdent } from '../sql-common.js';
+import { traceSql } from '../trace.js';
+import { describeWarehouse, type ServerConfig } from '../url.js';
+import type { RawFile, RawRelation, Row, SqlValue, Warehouse } from '../warehouse.js';
+import { postgresDialect } from './postgres-dialect.js';
+import { connectError, place, queryError } from './postgres-errors.js';
+import { tryJsonbFunctionSql } from './postgres-parse.js';
+import { copyRawRecords, rawTableSql } from './postgres-raw.js';
+import { toParam, typeParsers } from './postgres-values.js';
+
+export interface PostgresOptions {
+  /** How long a run waits for another run's lock on the same schema before failing (default 60 s). */
+  lockWaitMs?: number;
+  /** How long connecting may take (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+export async function openPostgres(cfg: ServerConfig, opts: PostgresOptions = {}): Promise<Warehouse> {
+  const timeout = opts.connectTimeoutMs ?? 10_000;
+  const client = new pg.Client({
+    host: cfg.host,
+    port: cfg.port,
+    database: cfg.database,
+    user: cfg.user,
+    password: cfg.password,
+    ssl: cfg.ssl ? { rejectUnauthorized: false } : false,
+    connectionTimeoutMillis: timeout,
+    application_name: 'harmonize',
+    types: typeParsers,
+  });
+  client.on('error', () => undefined); // a connection lost while idle fails the next query instead
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw connectError(e, cfg, timeout);
+  }
+  try {
+    await setUpSession(client, cfg);
+    return new PostgresWarehouse(client, cfg, postgresDialect(cfg.schema), opts);
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw queryError(e, cfg);
+  }
+}
+
+/** Session settings and the function every parse relies on; the schema, created when missing. */
+async function setUpSession(client: pg.Client, cfg: ServerConfig): Promise<void> {
+  await client.query(`SET TIME ZONE 'UTC'`);
+  await client.query('SET extra_float_digits = 1'); // shortest exact float text, as DuckDB prints
+  await client.query(tryJsonbFunctionSql);
+  if (cfg.schema) {
+    // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when it exists.
+    const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [cfg.schema]);
+    if (found.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(cfg.schema)}`);
+    await client.query(`SELECT set_config('search_path', $1, false)`, [`${quoteIdent(cfg.schema)}, public`]);
+  }
+}
+
+/** The advisory-lock key of a schema: 64 bits of SHA-256, stable across versions and processes. */
+export function lockKey(schema: string | undefined): bigint {
+  return createHash('sha256')
+    .update(`harmonize:${schema ?? 'public'}`)
+    .digest()
+    .readBigInt64BE(0);
+}
+
+class PostgresWarehouse implements Warehouse {
+  readonly capabilities = { bulkLoad: 'copy-from-stdin', transactionalDdl: true } as const;
+  readonly description: string;
+  private rawSeq = 0;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly cfg: ServerConfig,
+    readonly dialect: SqlDialect,
+    private readonly opts: PostgresOptions,
+  ) {
+    this.description = describeWarehouse(cfg);
+  }
+
+  async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    const t0 = performance.now();
+    try {
+      const res = (await this.client.query(sql, params.map(toParam))) as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(res) ? (res.at(-1)?.rows ?? []) : res.rows) as T[];
+    } catch (e) {
+      throw queryError(e, this.cfg);
+    } finally {
+      traceSql?.(sql, performance.now() - t0);
+    }
+  }
+
+  async execute(sql: string, params: SqlValue[] = []): Promise<void> {
+    await this.query(sql, params);
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.execute('BEGIN');
+    try {
+      const result = await fn();
+      await this.execute('COMMIT');
+      return result;
+    } catch (e) {
+      await this.execute('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async rawRecords(files: RawFile[], onProgress?: (bytes: number) => void): Promise<RawRelation> {
+    const table = quoteIdent(`_hz_raw_${++this.rawSeq}`);
+    const drop = () => this.execute(`DROP TABLE IF EXISTS ${table}`);
+    await drop();
+    await this.execute(rawTableSql(table));
+    const t0 = performance.now();
+    try {
+      await copyRawRecords(this.client, table, files, onProgress);
+      traceSql?.(`COPY ${table} FROM STDIN -- ${files.length} files`, performance.now() - t0);
+    } catch (e) {
+      await drop().catch(() => undefined); // fails, harmlessly, when the COPY aborted a transaction
+      throw e instanceof HarmonizeError ? e : queryError(e, this.cfg);
+    }
+    return { sql: `SELECT source_file, source_line, raw FROM ${table}`, params: [], dispose: drop };
+  }
+
+  /** Waits up to lockWaitMs for another run on the same schema, then fails with a clear error. */
+  async lock(): Promise<() => Promise<void>> {
+    const key = lockKey(this.cfg.schema).toString();
+    const waitMs = Math.max(1, Math.round(this.opts.lockWaitMs ?? 60_000));
+    await this.execute(`SELECT set_config('lock_timeout', $1, false)`, [`${waitMs}ms`]);
+    try {
+      await this.client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    } catch (e) {
+      throw (e as { code?: string }).code === '55P03'
+        ? await this.lockBusy(key, waitMs)
+        : queryError(e, this.cfg);
+    } finally {
+      await this.execute('RESET lock_timeout').catch(() => undefined);
+    }
+    let held = true;
+    return async () => {
+      if (!held) return;
+      held = false;
+      // When the connection is gone, so is the lock: nothing to release then.
+      await this.execute('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+    };
+  }
+
+  private async lockBusy(key: string, waitMs: number): Promise<HarmonizeError> {
+    const k = BigInt.asUintN(64, BigInt(key));
+    const holders = await this.query<{ pid: number; since: Date | null }>(
+      `SELECT a.pid, a.backend_start AT TIME ZONE 'UTC' AS since FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 1`,
+      [(k >> 32n).toString(), (k & 0xffffffffn).toString()],
+    ).catch(() => []);
+    const h = holders[0];
+    const by = h ? ` (server process ${h.pid}, connected since ${h.since?.toISOString() ?? '?'})` : '';
+    const schema = this.cfg.schema ?? 'public';
+    return warehouseError(
+      `another Harmonize run holds the lock on schema "${schema}"${by}; waited ${waitMs / 1000} s`,
+      {
+        where: place(this.cfg),
+        hint: 'run again when it has finished; the lock is released when that run ends or its connection closes',
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
