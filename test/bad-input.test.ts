@@ -3,13 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { event, jsonLines, song } from './support/data.js';
-import { duckFixture, type DuckFixture } from './support/duckdb.js';
+import { type DuckFixture } from './support/duckdb.js';
+import { contractEngines } from './support/engines.js';
 
 let f: DuckFixture;
-beforeEach(async () => {
-  f = await duckFixture();
-});
-afterEach(() => f.close());
+const engines = await contractEngines();
 
 const s1 = song({
   song_id: 'SO1',
@@ -38,101 +36,108 @@ async function writeSongs() {
   await f.dir.write('songs/C/no-id.json', JSON.stringify({ ...s1, song_id: null }));
 }
 
-describe('file shapes', () => {
-  it('reads pretty-printed, array, JSON Lines, BOM, CRLF and gzip files', async () => {
-    await writeSongs();
-    const e = [
-      event({ ts: 1541105830796 }),
-      event({ ts: '1541105830797', userId: 11 }),
-      event({ page: 'Home', song: null, artist: null, length: null, ts: 1541105830798 }),
-    ];
-    await f.dir.write('logs/2018/11/2018-11-01-events.json', `\uFEFF${jsonLines(e, '\r\n')}\r\n\r\n`);
-    await f.dir.write('logs/2018/11/2018-11-02-events.json.gz', jsonLines([event({ ts: 1541192230796 })]), {
-      gzip: true,
+describe.each(engines)('on $name', (engine) => {
+  beforeEach(async () => {
+    f = await engine.open();
+  });
+  afterEach(() => f.close());
+
+  describe('file shapes', () => {
+    it('reads pretty-printed, array, JSON Lines, BOM, CRLF and gzip files', async () => {
+      await writeSongs();
+      const e = [
+        event({ ts: 1541105830796 }),
+        event({ ts: '1541105830797', userId: 11 }),
+        event({ page: 'Home', song: null, artist: null, length: null, ts: 1541105830798 }),
+      ];
+      await f.dir.write('logs/2018/11/2018-11-01-events.json', `\uFEFF${jsonLines(e, '\r\n')}\r\n\r\n`);
+      await f.dir.write('logs/2018/11/2018-11-02-events.json.gz', jsonLines([event({ ts: 1541192230796 })]), {
+        gzip: true,
+      });
+      const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
+      expect(s.records.songs).toEqual({ staged: 5, rejected: 2 });
+      expect(s.records.events).toEqual({ staged: 4, rejected: 0 });
+      expect(await f.count('songs')).toBe(5);
+      expect(await f.count('artists')).toBe(3);
+      const coerced = await f.wh.query(`SELECT user_id, ts FROM staging_events WHERE ts = 1541105830797`);
+      expect(coerced).toEqual([{ user_id: '11', ts: 1541105830797 }]);
+      const lines = await f.wh.query(
+        `SELECT song_id, _source_line FROM staging_songs WHERE song_id IN ('SO2', 'SO3') ORDER BY 1`,
+      );
+      expect(lines).toEqual([
+        { song_id: 'SO2', _source_line: 1 },
+        { song_id: 'SO3', _source_line: 2 },
+      ]);
+      const rejects = await f.wh.query(
+        `SELECT source_file, source_line, reason FROM rejected_records ORDER BY source_file`,
+      );
+      expect(rejects).toEqual([
+        { source_file: join(f.dir.path, 'songs/C/broken.json'), source_line: 1, reason: 'invalid_json' },
+        { source_file: join(f.dir.path, 'songs/C/no-id.json'), source_line: 1, reason: 'missing_field' },
+      ]);
     });
-    const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
-    expect(s.records.songs).toEqual({ staged: 5, rejected: 2 });
-    expect(s.records.events).toEqual({ staged: 4, rejected: 0 });
-    expect(await f.count('songs')).toBe(5);
-    expect(await f.count('artists')).toBe(3);
-    const coerced = await f.wh.query(`SELECT user_id, ts FROM staging_events WHERE ts = 1541105830797`);
-    expect(coerced).toEqual([{ user_id: '11', ts: 1541105830797 }]);
-    const lines = await f.wh.query(
-      `SELECT song_id, _source_line FROM staging_songs WHERE song_id IN ('SO2', 'SO3') ORDER BY 1`,
-    );
-    expect(lines).toEqual([
-      { song_id: 'SO2', _source_line: 1 },
-      { song_id: 'SO3', _source_line: 2 },
-    ]);
-    const rejects = await f.wh.query(
-      `SELECT source_file, source_line, reason FROM rejected_records ORDER BY source_file`,
-    );
-    expect(rejects).toEqual([
-      { source_file: join(f.dir.path, 'songs/C/broken.json'), source_line: 1, reason: 'invalid_json' },
-      { source_file: join(f.dir.path, 'songs/C/no-id.json'), source_line: 1, reason: 'missing_field' },
-    ]);
-  });
-});
-
-describe('broken event records', () => {
-  it('quarantines each with its line, reason, message and raw text', async () => {
-    await f.dir.write('songs/s.json', JSON.stringify(s1));
-    const good = jsonLines([event({ ts: 1541105830796 })]);
-    const lines = [
-      good,
-      '{"ts": 1541105830796, "page": "NextSong"',
-      '',
-      '[1, 2]',
-      JSON.stringify(event({ ts: undefined })),
-      JSON.stringify(event({ ts: 'soon' })),
-      JSON.stringify(event({ ts: 1541105830999, userId: { id: 1 } })),
-      JSON.stringify(event({ ts: 1541105830999, sessionId: 'abc' })),
-      '   ',
-      JSON.stringify(event({ ts: 1541105831000 })),
-    ];
-    await f.dir.write('logs/2018/11/2018-11-01-events.json', lines.join('\n'));
-    const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
-    expect(s.records.events).toEqual({ staged: 2, rejected: 6 });
-    const rejects = await f.wh.query<{ source_line: number; reason: string; message: string; raw: string }>(
-      `SELECT source_line, reason, message, raw FROM rejected_records ORDER BY source_line`,
-    );
-    expect(rejects.map((r) => [r.source_line, r.reason])).toEqual([
-      [2, 'invalid_json'],
-      [4, 'not_object'],
-      [5, 'missing_field'],
-      [6, 'bad_type'],
-      [7, 'bad_type'],
-      [8, 'bad_type'],
-    ]);
-    expect(rejects[2]?.message).toContain('"ts"');
-    expect(rejects[4]?.message).toContain('"userId"');
-    expect(rejects[5]?.message).toContain('"sessionId"');
-    expect(rejects[0]?.raw).toBe(lines[1]);
-    const staged = await f.wh.query(`SELECT _source_line FROM staging_events ORDER BY 1`);
-    expect(staged).toEqual([{ _source_line: 1 }, { _source_line: 10 }]);
   });
 
-  it('fails the run with --max-rejects and leaves every table as it was', async () => {
-    await f.dir.write('songs/s.json', JSON.stringify(s1));
-    await f.dir.write('logs/2018/11/2018-11-01-events.json', jsonLines([event({ ts: 1541105830796 })]));
-    await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
-    await f.dir.write(
-      'logs/2018/11/2018-11-02-events.json',
-      [JSON.stringify(event({ ts: 1541192230796 })), 'not json', '{"x":'].join('\n'),
-    );
-    const err = await f
-      .etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'), { maxRejects: 1 })
-      .catch((e: unknown) => e);
-    expect(err).toMatchObject({ exitCode: 5 });
-    expect((err as Error).message).toContain('2 records rejected, more than --max-rejects 1');
-    expect(await f.count('staging_events')).toBe(1);
-    expect(await f.count('songplays')).toBe(1);
-    expect(await f.count('rejected_records')).toBe(0);
-    expect(await f.count('harmonize_files')).toBe(2);
-    const runs = await f.wh.query(`SELECT status FROM harmonize_runs ORDER BY started_at`);
-    expect(runs).toEqual([{ status: 'succeeded' }, { status: 'failed' }]);
-    // With a higher limit the same input loads and the rejects are kept.
-    const ok = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'), { maxRejects: 2 });
-    expect(ok.records.events).toEqual({ staged: 1, rejected: 2 });
+  describe('broken event records', () => {
+    it('quarantines each with its line, reason, message and raw text', async () => {
+      await f.dir.write('songs/s.json', JSON.stringify(s1));
+      const good = jsonLines([event({ ts: 1541105830796 })]);
+      const lines = [
+        good,
+        '{"ts": 1541105830796, "page": "NextSong"',
+        '',
+        '[1, 2]',
+        JSON.stringify(event({ ts: undefined })),
+        JSON.stringify(event({ ts: 'soon' })),
+        JSON.stringify(event({ ts: 1541105830999, userId: { id: 1 } })),
+        JSON.stringify(event({ ts: 1541105830999, sessionId: 'abc' })),
+        '   ',
+        JSON.stringify(event({ ts: 1541105831000 })),
+      ];
+      await f.dir.write('logs/2018/11/2018-11-01-events.json', lines.join('\n'));
+      const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
+      expect(s.records.events).toEqual({ staged: 2, rejected: 6 });
+      const rejects = await f.wh.query<{ source_line: number; reason: string; message: string; raw: string }>(
+        `SELECT source_line, reason, message, raw FROM rejected_records ORDER BY source_line`,
+      );
+      expect(rejects.map((r) => [r.source_line, r.reason])).toEqual([
+        [2, 'invalid_json'],
+        [4, 'not_object'],
+        [5, 'missing_field'],
+        [6, 'bad_type'],
+        [7, 'bad_type'],
+        [8, 'bad_type'],
+      ]);
+      expect(rejects[2]?.message).toContain('"ts"');
+      expect(rejects[4]?.message).toContain('"userId"');
+      expect(rejects[5]?.message).toContain('"sessionId"');
+      expect(rejects[0]?.raw).toBe(lines[1]);
+      const staged = await f.wh.query(`SELECT _source_line FROM staging_events ORDER BY 1`);
+      expect(staged).toEqual([{ _source_line: 1 }, { _source_line: 10 }]);
+    });
+
+    it('fails the run with --max-rejects and leaves every table as it was', async () => {
+      await f.dir.write('songs/s.json', JSON.stringify(s1));
+      await f.dir.write('logs/2018/11/2018-11-01-events.json', jsonLines([event({ ts: 1541105830796 })]));
+      await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
+      await f.dir.write(
+        'logs/2018/11/2018-11-02-events.json',
+        [JSON.stringify(event({ ts: 1541192230796 })), 'not json', '{"x":'].join('\n'),
+      );
+      const err = await f
+        .etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'), { maxRejects: 1 })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 5 });
+      expect((err as Error).message).toContain('2 records rejected, more than --max-rejects 1');
+      expect(await f.count('staging_events')).toBe(1);
+      expect(await f.count('songplays')).toBe(1);
+      expect(await f.count('rejected_records')).toBe(0);
+      expect(await f.count('harmonize_files')).toBe(2);
+      const runs = await f.wh.query(`SELECT status FROM harmonize_runs ORDER BY started_at`);
+      expect(runs).toEqual([{ status: 'succeeded' }, { status: 'failed' }]);
+      // With a higher limit the same input loads and the rejects are kept.
+      const ok = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'), { maxRejects: 2 });
+      expect(ok.records.events).toEqual({ staged: 1, rejected: 2 });
+    });
   });
 });

@@ -4,18 +4,12 @@ import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { event, jsonLines, song } from './support/data.js';
-import { duckFixture, starSnapshot, type DuckFixture } from './support/duckdb.js';
+import { starSnapshot, type DuckFixture } from './support/duckdb.js';
+import { contractEngines } from './support/engines.js';
 
 let f: DuckFixture;
 let rebuild: DuckFixture;
-beforeEach(async () => {
-  f = await duckFixture();
-  rebuild = await duckFixture();
-});
-afterEach(async () => {
-  await f.close();
-  await rebuild.close();
-});
+const engines = await contractEngines();
 
 const day = (d: number) => Date.UTC(2018, 10, d, 12);
 const songs = () => join(f.dir.path, 'songs');
@@ -45,121 +39,138 @@ async function expectEqualToRebuild() {
   expect(await starSnapshot(f.wh)).toEqual(await starSnapshot(rebuild.wh));
 }
 
-beforeEach(async () => {
-  await f.dir.write(
-    'songs/A/s1.json',
-    JSON.stringify(
-      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-    ),
-  );
-  await writeDay(1, ['1', '2']);
-  await writeDay(2, ['2', '3']);
-});
-
-describe('incremental runs', () => {
-  it('loads only a new day, and nothing when nothing changed', async () => {
-    await f.etl(songs(), logs());
-    const again = await f.etl(songs(), logs());
-    expect(again.files.logs).toMatchObject({ new: 0, changed: 0, skipped: 2 });
-    expect(again.records.events.staged).toBe(0);
-    await writeDay(3, ['4']);
-    const third = await f.etl(songs(), logs());
-    expect(third.files.logs).toMatchObject({ new: 1, changed: 0, skipped: 2 });
-    expect(third.records.events.staged).toBe(2);
-    expect(await f.count('songplays')).toBe(5);
-    await expectEqualToRebuild();
+describe.each(engines)('on $name', (engine) => {
+  beforeEach(async () => {
+    f = await engine.open();
+    rebuild = await engine.open();
+  });
+  afterEach(async () => {
+    await f?.close();
+    await rebuild?.close();
   });
 
-  it('replaces the rows of a changed file: no duplicates, no orphans, latest level wins', async () => {
-    await f.etl(songs(), logs());
-    await writeDay(2, ['3', '5'], 'paid');
-    const s = await f.etl(songs(), logs());
-    expect(s.files.logs).toMatchObject({ new: 0, changed: 1, skipped: 1 });
-    expect(await f.count('songplays')).toBe(4);
-    expect(await f.wh.query(`SELECT user_id, level FROM users ORDER BY 1`)).toEqual([
-      { user_id: '1', level: 'free' },
-      { user_id: '2', level: 'free' },
-      { user_id: '3', level: 'paid' },
-      { user_id: '5', level: 'paid' },
-    ]);
-    await expectEqualToRebuild();
-  });
-
-  it('skips a touched file whose content did not change', async () => {
-    await f.etl(songs(), logs());
-    const later = new Date(Date.now() + 60_000);
-    await utimes(join(f.dir.path, logFile(1)), later, later);
-    const s = await f.etl(songs(), logs());
-    expect(s.files.logs).toMatchObject({ new: 0, changed: 0, skipped: 2 });
-    const again = await f.etl(songs(), logs());
-    expect(again.files.logs.skipped).toBe(2);
-  });
-
-  it('re-matches earlier songplays when the catalog gains their song', async () => {
+  beforeEach(async () => {
     await f.dir.write(
       'songs/A/s1.json',
       JSON.stringify(
-        song({ song_id: 'SO1', title: 'Other', artist_id: 'AR1', artist_name: 'Artist A', duration: 1 }),
+        song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
       ),
     );
-    await f.etl(songs(), logs());
-    expect(await f.wh.query(`SELECT count(*) AS n FROM songplays WHERE song_id IS NOT NULL`)).toEqual([
-      { n: 0 },
-    ]);
-    await f.dir.write(
-      'songs/A/s2.json',
-      JSON.stringify(
-        song({ song_id: 'SO2', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-      ),
-    );
-    await f.etl(songs(), logs());
-    expect(await f.wh.query(`SELECT DISTINCT song_id, artist_id FROM songplays`)).toEqual([
-      { song_id: 'SO2', artist_id: 'AR1' },
-    ]);
-    await expectEqualToRebuild();
+    await writeDay(1, ['1', '2']);
+    await writeDay(2, ['2', '3']);
   });
 
-  it('backfills a date range: exactly that range is replaced, files gone from it are removed', async () => {
-    await writeDay(3, ['4']);
-    await f.etl(songs(), logs());
-    await writeDay(2, ['6'], 'paid');
-    const { rm } = await import('node:fs/promises');
-    await rm(join(f.dir.path, logFile(3)));
-    const s = await f.etl(songs(), logs(), { from: '2018-11-02', to: '2018-11-03' });
-    expect(s.files.logs).toMatchObject({ changed: 1, removed: 1 });
-    expect(await f.wh.query(`SELECT DISTINCT user_id FROM songplays ORDER BY 1`)).toEqual([
-      { user_id: '1' },
-      { user_id: '2' },
-      { user_id: '6' },
-    ]);
-    await expectEqualToRebuild();
+  describe('incremental runs', () => {
+    it('loads only a new day, and nothing when nothing changed', async () => {
+      await f.etl(songs(), logs());
+      const again = await f.etl(songs(), logs());
+      expect(again.files.logs).toMatchObject({ new: 0, changed: 0, skipped: 2 });
+      expect(again.records.events.staged).toBe(0);
+      await writeDay(3, ['4']);
+      const third = await f.etl(songs(), logs());
+      expect(third.files.logs).toMatchObject({ new: 1, changed: 0, skipped: 2 });
+      expect(third.records.events.staged).toBe(2);
+      expect(await f.count('songplays')).toBe(5);
+      await expectEqualToRebuild();
+    });
+
+    it('replaces the rows of a changed file: no duplicates, no orphans, latest level wins', async () => {
+      await f.etl(songs(), logs());
+      await writeDay(2, ['3', '5'], 'paid');
+      const s = await f.etl(songs(), logs());
+      expect(s.files.logs).toMatchObject({ new: 0, changed: 1, skipped: 1 });
+      expect(await f.count('songplays')).toBe(4);
+      expect(await f.wh.query(`SELECT user_id, level FROM users ORDER BY 1`)).toEqual([
+        { user_id: '1', level: 'free' },
+        { user_id: '2', level: 'free' },
+        { user_id: '3', level: 'paid' },
+        { user_id: '5', level: 'paid' },
+      ]);
+      await expectEqualToRebuild();
+    });
+
+    it('skips a touched file whose content did not change', async () => {
+      await f.etl(songs(), logs());
+      const later = new Date(Date.now() + 60_000);
+      await utimes(join(f.dir.path, logFile(1)), later, later);
+      const s = await f.etl(songs(), logs());
+      expect(s.files.logs).toMatchObject({ new: 0, changed: 0, skipped: 2 });
+      const again = await f.etl(songs(), logs());
+      expect(again.files.logs.skipped).toBe(2);
+    });
+
+    it('re-matches earlier songplays when the catalog gains their song', async () => {
+      await f.dir.write(
+        'songs/A/s1.json',
+        JSON.stringify(
+          song({ song_id: 'SO1', title: 'Other', artist_id: 'AR1', artist_name: 'Artist A', duration: 1 }),
+        ),
+      );
+      await f.etl(songs(), logs());
+      expect(await f.wh.query(`SELECT count(*) AS n FROM songplays WHERE song_id IS NOT NULL`)).toEqual([
+        { n: 0 },
+      ]);
+      await f.dir.write(
+        'songs/A/s2.json',
+        JSON.stringify(
+          song({
+            song_id: 'SO2',
+            title: 'Song A',
+            artist_id: 'AR1',
+            artist_name: 'Artist A',
+            duration: 200.5,
+          }),
+        ),
+      );
+      await f.etl(songs(), logs());
+      expect(await f.wh.query(`SELECT DISTINCT song_id, artist_id FROM songplays`)).toEqual([
+        { song_id: 'SO2', artist_id: 'AR1' },
+      ]);
+      await expectEqualToRebuild();
+    });
+
+    it('backfills a date range: exactly that range is replaced, files gone from it are removed', async () => {
+      await writeDay(3, ['4']);
+      await f.etl(songs(), logs());
+      await writeDay(2, ['6'], 'paid');
+      const { rm } = await import('node:fs/promises');
+      await rm(join(f.dir.path, logFile(3)));
+      const s = await f.etl(songs(), logs(), { from: '2018-11-02', to: '2018-11-03' });
+      expect(s.files.logs).toMatchObject({ changed: 1, removed: 1 });
+      expect(await f.wh.query(`SELECT DISTINCT user_id FROM songplays ORDER BY 1`)).toEqual([
+        { user_id: '1' },
+        { user_id: '2' },
+        { user_id: '6' },
+      ]);
+      await expectEqualToRebuild();
+    });
+
+    it('rebuilds from scratch with fullRefresh', async () => {
+      await f.etl(songs(), logs());
+      const s = await f.etl(songs(), logs(), { fullRefresh: true });
+      expect(s.files.logs).toMatchObject({ new: 2, skipped: 0 });
+      expect(await f.count('staging_events')).toBe(8);
+      expect(await f.count('songplays')).toBe(4);
+    });
   });
 
-  it('rebuilds from scratch with fullRefresh', async () => {
-    await f.etl(songs(), logs());
-    const s = await f.etl(songs(), logs(), { fullRefresh: true });
-    expect(s.files.logs).toMatchObject({ new: 2, skipped: 0 });
-    expect(await f.count('staging_events')).toBe(8);
-    expect(await f.count('songplays')).toBe(4);
-  });
-});
+  describe('backfill scope', () => {
+    it('a backfill of logs/ keeps the facts loaded from a sibling logs_old/', async () => {
+      const ts = Date.UTC(2018, 10, 1, 12);
+      await f.dir.write(
+        'logs_old/2018-11-01-events.json',
+        jsonLines([event({ ts, userId: '7', sessionId: 1, itemInSession: 0 })]),
+      );
+      await f.etl(songs(), join(f.dir.path, 'logs_old'));
+      await f.etl(songs(), logs());
+      const s = await f.etl(songs(), logs(), { from: '2018-11-01', to: '2018-11-02' });
+      expect(s.files.logs.removed).toBe(0);
+      expect(await f.count('songplays')).toBe(5);
+    });
 
-describe('backfill scope', () => {
-  it('a backfill of logs/ keeps the facts loaded from a sibling logs_old/', async () => {
-    const ts = Date.UTC(2018, 10, 1, 12);
-    await f.dir.write(
-      'logs_old/2018-11-01-events.json',
-      jsonLines([event({ ts, userId: '7', sessionId: 1, itemInSession: 0 })]),
-    );
-    await f.etl(songs(), join(f.dir.path, 'logs_old'));
-    await f.etl(songs(), logs());
-    const s = await f.etl(songs(), logs(), { from: '2018-11-01', to: '2018-11-02' });
-    expect(s.files.logs.removed).toBe(0);
-    expect(await f.count('songplays')).toBe(5);
-  });
-
-  it('refuses an empty source folder instead of loading nothing', async () => {
-    await f.dir.write('empty/README.txt', 'no data here');
-    await expect(f.etl(songs(), join(f.dir.path, 'empty'))).rejects.toThrow(/no \.json files under/);
+    it('refuses an empty source folder instead of loading nothing', async () => {
+      await f.dir.write('empty/README.txt', 'no data here');
+      await expect(f.etl(songs(), join(f.dir.path, 'empty'))).rejects.toThrow(/no \.json files under/);
+    });
   });
 });

@@ -18,7 +18,11 @@ export interface DuckFixture {
 export async function duckFixture(): Promise<DuckFixture> {
   const dir = await tempDir('hz-duck-');
   const dbPath = join(dir.path, 'wh.duckdb');
-  const wh = await openDuckDb({ path: dbPath });
+  return fixtureFor(await openDuckDb({ path: dbPath }), dir, dbPath);
+}
+
+/** The same fixture around any warehouse (the contract tests run it on every engine). */
+export function fixtureFor(wh: Warehouse, dir: TempDir, dbPath = ''): DuckFixture {
   return {
     dir,
     wh,
