@@ -1,6 +1,7 @@
 // Decides what a run loads: every listed file is new, changed (its content differs from what was
 // loaded) or skipped (unchanged). A backfill range or --full-refresh forces a reload. The cheap
 // version (mtime/ETag) is checked first; the content fingerprint only when the version moved.
+import { mapLimit } from '../concurrency.js';
 import type { Source, SourceFile } from './source.js';
 
 export interface ManifestEntry {
@@ -44,22 +45,23 @@ export async function planFiles(
   opts: PlanOptions,
 ): Promise<FilePlan> {
   const plan: FilePlan = { load: [], skipped: 0, touched: [] };
+  const toHash: SourceFile[] = [];
   for await (const file of source.list()) {
     if (!inRange(file, opts)) continue;
     const seen = manifest.get(file.uri);
-    if (!seen) {
-      plan.load.push({ file, status: 'new', fingerprint: await source.fingerprint(file) });
-      continue;
-    }
-    if (!opts.reloadAll && seen.size === file.size && seen.version === file.version) {
-      plan.skipped++;
-      continue;
-    }
-    const fingerprint = await source.fingerprint(file);
-    if (!opts.reloadAll && fingerprint === seen.fingerprint) {
+    if (seen && !opts.reloadAll && seen.size === file.size && seen.version === file.version) plan.skipped++;
+    else toHash.push(file);
+  }
+  // Hashing reads whole files: do several at once, in listing order.
+  const fingerprints = await mapLimit(toHash, 8, (f) => source.fingerprint(f));
+  toHash.forEach((file, i) => {
+    const fingerprint = fingerprints[i] ?? '';
+    const seen = manifest.get(file.uri);
+    if (!seen) plan.load.push({ file, status: 'new', fingerprint });
+    else if (!opts.reloadAll && fingerprint === seen.fingerprint) {
       plan.touched.push({ file, fingerprint });
       plan.skipped++;
     } else plan.load.push({ file, status: 'changed', fingerprint });
-  }
+  });
   return plan;
 }

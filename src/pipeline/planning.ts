@@ -3,7 +3,7 @@
 import { planFiles, type FilePlan, type ManifestEntry } from '../extract/plan.js';
 import type { FileKind, Source } from '../extract/source.js';
 import type { RawFile } from '../warehouse/warehouse.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../concurrency.js';
 import { readManifest } from './manifest.js';
 import type { EtlOptions, RunContext } from './run-context.js';
 import { vanishedInRange } from './vanished.js';
