@@ -1,0 +1,94 @@
+// Harmonize itself, as a user runs it: the engine factory on a warehouse URL, then runEtl over local
+// folders. The incremental case loads the history, then the same folders plus one new day.
+import type { Source, SourceFile } from '../src/extract/source.js';
+import { LocalSource } from '../src/extract/local-source.js';
+import { runEtl } from '../src/pipeline/etl.js';
+import type { RunSummary } from '../src/pipeline/summary.js';
+import { openWarehouse } from '../src/warehouse/open.js';
+import { parseWarehouseUrl } from '../src/warehouse/url.js';
+
+export interface EtlResult {
+  phasesMs: Record<string, number>;
+  tables: Record<string, number>;
+  rejected: number;
+  staged: number;
+}
+
+function result(s: RunSummary): EtlResult {
+  const r = s.records;
+  return {
+    phasesMs: { ...s.phasesMs },
+    tables: s.tables,
+    rejected: r.events.rejected + r.songs.rejected,
+    staged: r.events.staged + r.songs.staged,
+  };
+}
+
+/** One full load into the warehouse at url (a fresh DuckDB file or an empty schema). */
+export async function runHarmonize(url: string, songs: string, logs: string): Promise<EtlResult> {
+  const wh = await openWarehouse(parseWarehouseUrl(url));
+  try {
+    return result(await runEtl(wh, { songs: new LocalSource(songs), logs: new LocalSource(logs) }));
+  } finally {
+    await wh.close();
+  }
+}
+
+/** The log folder plus one more day kept in another folder: what a daily run sees. */
+class WithExtraDay implements Source {
+  readonly location: string;
+
+  constructor(
+    private readonly base: LocalSource,
+    private readonly extra: LocalSource,
+  ) {
+    this.location = base.location;
+  }
+
+  async *list(): AsyncGenerator<SourceFile> {
+    yield* this.base.list();
+    yield* this.extra.list();
+  }
+
+  private owner(f: SourceFile): LocalSource {
+    return f.uri.startsWith(this.extra.location) ? this.extra : this.base;
+  }
+
+  fingerprint(f: SourceFile): Promise<string> {
+    return this.owner(f).fingerprint(f);
+  }
+
+  materialize(f: SourceFile, dir: string): Promise<string> {
+    return this.owner(f).materialize(f, dir);
+  }
+}
+
+export interface IncrementalResult {
+  fullMs: number;
+  incrementalMs: number;
+  full: EtlResult;
+  incremental: EtlResult;
+}
+
+/** Loads the history (timed), then the history plus the extra day (timed) into the same warehouse. */
+export async function runIncremental(
+  url: string,
+  songs: string,
+  logs: string,
+  extraLogs: string,
+): Promise<IncrementalResult> {
+  const wh = await openWarehouse(parseWarehouseUrl(url));
+  try {
+    const songSource = new LocalSource(songs);
+    const logSource = new LocalSource(logs);
+    let t0 = performance.now();
+    const full = result(await runEtl(wh, { songs: songSource, logs: logSource }));
+    const fullMs = performance.now() - t0;
+    t0 = performance.now();
+    const withDay = new WithExtraDay(logSource, new LocalSource(extraLogs));
+    const incremental = result(await runEtl(wh, { songs: songSource, logs: withDay }));
+    return { fullMs, incrementalMs: performance.now() - t0, full, incremental };
+  } finally {
+    await wh.close();
+  }
+}
