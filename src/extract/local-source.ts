@@ -2,13 +2,16 @@
 // SHA-256 of the content as the fingerprint, and .gz decompressed to a work folder.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { opendir, stat } from 'node:fs/promises';
+import { opendir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { inputError } from '../errors.js';
 import { requireFiles } from './no-files.js';
 import { dateFromPath, isDataFile, type Source, type SourceFile } from './source.js';
+
+/** Files up to this size are hashed from one read, bigger ones streamed. */
+const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 
 async function* walk(dir: string): AsyncGenerator<string> {
   const entries: { name: string; isDir: boolean }[] = [];
@@ -44,7 +47,10 @@ export class LocalSource implements Source {
 
   async fingerprint(file: SourceFile): Promise<string> {
     const hash = createHash('sha256');
-    await pipeline(this.open(file.uri), hash);
+    // One read for the usual small file (a stream costs ~0.4 ms of setup per file); a stream, with
+    // flat memory, only for big ones.
+    if (file.size <= WHOLE_READ_LIMIT) hash.update(await readFile(file.uri));
+    else await pipeline(this.open(file.uri), hash);
     return `sha256:${hash.digest('hex')}`;
   }
 

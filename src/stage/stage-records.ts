@@ -33,7 +33,8 @@ export async function stageRecords(
       [runId],
     );
     // Fresh statistics let the planner join the new rows well in the transforms that follow.
-    await wh.execute(`ANALYZE ${d.table(spec.table.name)}`);
+    const analyze = d.analyze(d.table(spec.table.name));
+    if (analyze) await wh.execute(analyze);
     await wh.execute(
       `INSERT INTO ${d.table(rejectedRecords.name)} (run_id, kind, source_file, source_line, reason, message, raw)
        SELECT ${d.param(1)}, ${d.param(2)}, source_file, source_line, reason, message, raw FROM ${parsed} WHERE reason IS NOT NULL`,

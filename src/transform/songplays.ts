@@ -13,19 +13,29 @@ export function songplayIdSql(d: SqlDialect, alias: string): string {
 
 const columns = songplays.columns.map((c) => c.name);
 
-/** INSERT the songplays of one run (parameter 1 = run id) that are not in the table yet. */
+/**
+ * INSERT the songplays of one run (parameter 1 = run id) that are not in the table yet. The same
+ * event twice in one run keeps its first copy by file and line; duplicates are rare, so only they
+ * go through the window — a window partitioned by songplay_id over every row costs more than the
+ * rest of the statement and, with a memory limit, spills heavily.
+ */
 export function insertSongplaysSql(d: SqlDialect): string {
   const events = `SELECT ${songplayIdSql(d, 'e')} AS songplay_id, ${d.epochMsToTimestamp('e.ts')} AS start_time,
       CASE WHEN e.user_id = '' THEN NULL ELSE e.user_id END AS user_id, e.level, m.song_id, m.artist_id,
-      e.session_id, e.location, e.user_agent, e._source_file, e._source_line, e._run_id,
-      row_number() OVER (PARTITION BY ${songplayIdSql(d, 'e')} ORDER BY e._source_file, e._source_line) AS rn
+      e.session_id, e.location, e.user_agent, e._source_file, e._source_line, e._run_id
     FROM ${d.table('staging_events')} e
     LEFT JOIN (${songLookupSql(d)}) m ON ${matchCondition}
     WHERE e._run_id = ${d.param(1)} AND e.page = 'NextSong'`;
   const cols = columns.map((c) => d.quoteId(c)).join(', ');
+  const firstOfDups = `SELECT ${cols} FROM (SELECT *, row_number() OVER (PARTITION BY songplay_id ORDER BY _source_file, _source_line) AS rn
+      FROM ev WHERE songplay_id IN (SELECT songplay_id FROM dup)) f WHERE f.rn = 1`;
   return `INSERT INTO ${d.table('songplays')} (${cols})
-    SELECT ${cols} FROM (${events}) x
-    WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM ${d.table('songplays')} p WHERE p.songplay_id = x.songplay_id)`;
+    WITH ev AS MATERIALIZED (${events}),
+      dup AS (SELECT songplay_id FROM ev GROUP BY songplay_id HAVING count(*) > 1)
+    SELECT ${cols} FROM (
+      SELECT ${cols} FROM ev WHERE songplay_id NOT IN (SELECT songplay_id FROM dup)
+      UNION ALL ${firstOfDups}) x
+    WHERE NOT EXISTS (SELECT 1 FROM ${d.table('songplays')} p WHERE p.songplay_id = x.songplay_id)`;
 }
 
 /** Re-resolve song_id/artist_id of earlier runs' songplays after the catalog changed. */

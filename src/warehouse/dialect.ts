@@ -18,6 +18,8 @@ export interface SqlDialect {
   epochMsToTimestamp: (expr: string) => string;
   /** Integer calendar parts of a timestamp; weekday is 0 = Sunday … 6 = Saturday. */
   datePart: (part: 'hour' | 'day' | 'week' | 'month' | 'year' | 'weekday', expr: string) => string;
+  /** Refreshes a table's planner statistics after a bulk load; '' where the engine keeps them current. */
+  analyze(table: string): string;
   /** Lower-case hex MD5 of a text expression. */
   md5: (expr: string) => string;
   /** Text concatenation that treats NULL as ''. */

@@ -9,6 +9,7 @@ export async function insertRows(
   rows: SqlValue[][],
   batchSize = 500,
 ): Promise<void> {
+  if (wh.appendRows) return wh.appendRows(table, columns, rows);
   const d = wh.dialect;
   const cols = columns.map((c) => d.quoteId(c)).join(', ');
   for (let i = 0; i < rows.length; i += batchSize) {

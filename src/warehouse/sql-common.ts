@@ -8,14 +8,15 @@ export function createTableSql(
   t: Table,
   qualified: string,
   typeOf: (c: Table['columns'][number]) => string,
-  opts: { ifNotExists?: boolean; temporary?: boolean; suffix?: string } = {},
+  opts: { ifNotExists?: boolean; temporary?: boolean; suffix?: string; primaryKey?: boolean } = {},
 ): string {
   const pk = new Set(t.primaryKey ?? []);
   const cols = t.columns.map((c) => {
     const notNull = c.required || pk.has(c.name) ? ' NOT NULL' : '';
     return `  ${quoteIdent(c.name)} ${typeOf(c)}${notNull}`;
   });
-  if (t.primaryKey?.length) cols.push(`  PRIMARY KEY (${t.primaryKey.map(quoteIdent).join(', ')})`);
+  if (t.primaryKey?.length && opts.primaryKey !== false)
+    cols.push(`  PRIMARY KEY (${t.primaryKey.map(quoteIdent).join(', ')})`);
   const temp = opts.temporary ? 'TEMPORARY ' : '';
   const ine = opts.ifNotExists ? 'IF NOT EXISTS ' : '';
   return `CREATE ${temp}TABLE ${ine}${qualified} (\n${cols.join(',\n')}\n)${opts.suffix ?? ''}`;

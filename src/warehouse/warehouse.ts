@@ -33,6 +33,12 @@ export interface Warehouse {
   readonly description: string;
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
   execute(sql: string, params?: SqlValue[]): Promise<void>;
+  /**
+   * Inserts many small rows at once where the engine has a faster path than INSERT … VALUES with
+   * one parameter per value (DuckDB binds thousands of parameters slowly). Optional: insertRows
+   * falls back to batched VALUES.
+   */
+  appendRows?(table: string, columns: string[], rows: SqlValue[][]): Promise<void>;
   /** Runs fn in one transaction: commit when it resolves, roll back when it throws. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** Makes the raw records of these files queryable (one record per non-blank line, see README). */

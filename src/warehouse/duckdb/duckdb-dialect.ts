@@ -76,11 +76,16 @@ export const duckdbDialect: SqlDialect = {
   table: (name) => quoteIdent(name),
   type: (t) => types[t],
   param: (i) => `$${i}`,
-  createTable: (t: Table, opts = {}) => createTableSql(t, quoteIdent(t.name), (c) => types[c.type], opts),
+  // No PRIMARY KEY: DuckDB would maintain an ART index on every insert and hold it in memory, which
+  // costs more than the whole load; the quality checks verify keys unique and not null instead.
+  createTable: (t: Table, opts = {}) =>
+    createTableSql(t, quoteIdent(t.name), (c) => types[c.type], { ...opts, primaryKey: false }),
   dropTable: (name) => `DROP TABLE IF EXISTS ${quoteIdent(name)}`,
   epochMsToTimestamp: (e) => `epoch_ms(CAST(${e} AS BIGINT))`,
   datePart: (part, e) =>
     part === 'weekday' ? `CAST(dayofweek(${e}) AS INTEGER)` : `CAST(${part}(${e}) AS INTEGER)`,
+  // DuckDB updates its statistics on every insert; ANALYZE would rescan the whole table.
+  analyze: () => '',
   md5: (e) => `md5(${e})`,
   concatText: (es) => `concat(${es.join(', ')})`,
   parseRecords(relation, spec) {

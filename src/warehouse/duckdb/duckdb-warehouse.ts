@@ -1,8 +1,8 @@
 // The embedded DuckDB engine. Raw files are read by DuckDB itself (read_text), split into records in
 // SQL and never pass through JavaScript, which keeps staging at the speed of the engine.
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { warehouseError } from '../../errors.js';
@@ -15,8 +15,16 @@ import { traceSql } from '../trace.js';
 export interface DuckDbOptions {
   path: string;
   threads?: number;
+  /** DuckDB's buffer memory (default 1GB); beyond it, work spills to the temp directory. */
   memoryLimit?: string;
 }
+
+/**
+ * A fixed cap instead of DuckDB's 80 % of RAM, so memory stays flat whatever the input size (an
+ * ×1000 sample load: ≈ 1.8 GB peak RSS with it, 12 GB without). Work beyond it spills next to the
+ * database file (<file>.tmp), or to the OS temp folder for :memory:.
+ */
+const DEFAULT_MEMORY_LIMIT = '1GB';
 
 export async function openDuckDb(opts: DuckDbOptions): Promise<Warehouse> {
   if (opts.path !== ':memory:') await mkdir(dirname(opts.path), { recursive: true });
@@ -24,7 +32,10 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Warehouse> {
   try {
     instance = await DuckDBInstance.create(opts.path, {
       threads: String(opts.threads ?? availableParallelism()),
-      ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {}),
+      memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      ...(opts.path === ':memory:'
+        ? { temp_directory: join(tmpdir(), `harmonize-duckdb-${process.pid}`) }
+        : {}),
       preserve_insertion_order: 'false',
     });
   } catch (e) {
@@ -60,6 +71,16 @@ class DuckDbWarehouse implements Warehouse {
 
   async execute(sql: string, params: SqlValue[] = []): Promise<void> {
     await this.wrap(() => this.conn.run(sql, params.map(toDuck)), sql);
+  }
+
+  /** One INSERT … SELECT unnest(list), … per call: a handful of list parameters, not one per value. */
+  async appendRows(table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
+    if (rows.length === 0) return;
+    const lists = columns.map((_, i) => listValue(rows.map((r) => toDuck(r[i] ?? null))));
+    const cols = columns.map((c) => this.dialect.quoteId(c)).join(', ');
+    const values = columns.map((_, i) => `unnest($${i + 1})`).join(', ');
+    const sql = `INSERT INTO ${table} (${cols}) SELECT ${values}`;
+    await this.wrap(() => this.conn.run(sql, lists), sql);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -24,6 +24,7 @@ export function postgresDialect(schema?: string): SqlDialect {
     name: 'postgres',
     quoteId: quoteIdent,
     table,
+    analyze: (t) => `ANALYZE ${t}`,
     type: (t) => postgresTypes[t],
     param: (i) => `$${i}`,
     createTable: (t: Table, o = {}) =>
