@@ -1,5 +1,6 @@
 // The embedded DuckDB engine. Raw files are read by DuckDB itself (read_text), split into records in
 // SQL and never pass through JavaScript, which keeps staging at the speed of the engine.
+import { inTransaction } from '../transaction.js';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -83,16 +84,8 @@ class DuckDbWarehouse implements Warehouse {
     await this.wrap(() => this.conn.run(sql, lists), sql);
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.execute('BEGIN TRANSACTION');
-    try {
-      const result = await fn();
-      await this.execute('COMMIT');
-      return result;
-    } catch (e) {
-      await this.execute('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return inTransaction((sql) => this.execute(sql), fn);
   }
 
   async rawRecords(files: RawFile[]): Promise<RawRelation> {

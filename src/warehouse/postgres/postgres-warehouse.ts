@@ -2,6 +2,7 @@
 // a session-level advisory lock per schema, and errors mapped at the seam (postgres-errors.ts).
 // With a schema in the URL, it is created when missing, qualifies every Harmonize table and leads
 // the search_path, so user SQL finds the tables unqualified; temporary tables stay unqualified.
+import { inTransaction } from '../transaction.js';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { HarmonizeError, warehouseError } from '../../errors.js';
@@ -103,16 +104,8 @@ class PostgresWarehouse implements Warehouse {
     await this.query(sql, params);
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.execute('BEGIN');
-    try {
-      const result = await fn();
-      await this.execute('COMMIT');
-      return result;
-    } catch (e) {
-      await this.execute('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return inTransaction((sql) => this.execute(sql), fn);
   }
 
   async rawRecords(files: RawFile[], onProgress?: (bytes: number) => void): Promise<RawRelation> {
