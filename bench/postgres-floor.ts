@@ -1,5 +1,6 @@
-// The PostgreSQL floor, Redshift-ELT style: COPY every raw line into a one-column temporary table
-// (CSV format with quote and delimiter bytes that never occur, so the JSON text arrives untouched),
+// The PostgreSQL floor, Redshift-ELT style: COPY every raw line into a one-column UNLOGGED table
+// (CSV format with quote and delimiter bytes that never occur, so the JSON text arrives untouched;
+// not TEMPORARY, whose 8 MB temp_buffers make a large table crawl),
 // cast each line to jsonb once into staging, then the star schema as CREATE TABLE … AS SELECT with
 // the same rules as the DuckDB floor. Runs in a fresh schema that the caller drops.
 import { createReadStream } from 'node:fs';
@@ -117,8 +118,8 @@ export async function runPostgresFloor(
     await client.query(`CREATE SCHEMA "${schema}"`);
     await client.query(`SET search_path = "${schema}"`);
     await client.query('BEGIN');
-    await client.query('CREATE TEMPORARY TABLE raw_events (line text)');
-    await client.query('CREATE TEMPORARY TABLE raw_songs (n serial, line text)');
+    await client.query('CREATE UNLOGGED TABLE raw_events (line text)');
+    await client.query('CREATE UNLOGGED TABLE raw_songs (n serial, line text)');
     await timed('copy_events', () => copyLines(client, 'raw_events', logs));
     await timed('copy_songs', () => copyLines(client, 'raw_songs', songs));
     for (const [name, sql] of statements) await timed(name, () => client.query(sql));
