@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.work/**', 'node_modules/**', 'coverage/**', '*.config.js', 'bin/**', 'src/server/web/**'] },
+  {
+    ignores: [
+      'dist/**',
+      '.work/**',
+      'node_modules/**',
+      'coverage/**',
+      '*.config.js',
+      'bin/**',
+      'src/server/web/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
