@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarmonizeError } from '../errors.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { loadInTransaction } from './load.js';
-import { fetchRun, planRun } from './planning.js';
+import { loadRun } from './load.js';
+import { fetchRun, planRun, startFingerprints } from './planning.js';
 import { RunContext, type EtlOptions } from './run-context.js';
 import { recordRun } from './runs.js';
 import { createTables } from './schema.js';
@@ -22,8 +22,9 @@ export async function runEtl(wh: Warehouse, opts: EtlOptions): Promise<RunSummar
   try {
     await createTables(wh);
     const planned = await ctx.step('list', () => planRun(ctx));
+    const fingerprints = startFingerprints(planned);
     const local = await ctx.step('fetch', () => fetchRun(ctx, planned, workDir));
-    await wh.transaction(() => loadInTransaction(ctx, planned, local));
+    await loadRun(ctx, { planned, local, fingerprints });
     return ctx.summary;
   } catch (e) {
     const summary = ctx.finish('failed', e instanceof HarmonizeError ? e.oneLine() : (e as Error).message);

@@ -1,7 +1,8 @@
 // The planning and fetching steps of a run: which files of each source to load (new, changed,
 // backfilled, vanished from a backfilled range), then bringing them to local disk.
-import { planFiles, type FilePlan, type ManifestEntry } from '../extract/plan.js';
+import { fingerprintLoads, planFiles, type FilePlan, type ManifestEntry } from '../extract/plan.js';
 import type { FileKind, Source } from '../extract/source.js';
+import { stat } from 'node:fs/promises';
 import type { RawFile } from '../warehouse/warehouse.js';
 import { mapLimit } from '../concurrency.js';
 import { readManifest } from './manifest.js';
@@ -41,6 +42,16 @@ export async function planRun(ctx: RunContext): Promise<Planned[]> {
   return planned;
 }
 
+/**
+ * Starts fingerprinting the planned files that planning did not need to hash, to run while the
+ * warehouse stages them; the manifest awaits the result. A failure surfaces there, not unhandled.
+ */
+export function startFingerprints(planned: Planned[]): Promise<void> {
+  const done = Promise.all(planned.map((p) => fingerprintLoads(p.source, p.plan))).then(() => undefined);
+  done.catch(() => undefined);
+  return done;
+}
+
 /** Files whose earlier rows must go before loading: changed ones and those vanished from a range. */
 export const filesToRemove = (planned: Planned[]): string[] =>
   planned.flatMap((p) => [
@@ -60,8 +71,9 @@ export async function fetchRun(
   for (const p of planned) {
     const files = await mapLimit(p.plan.load, ctx.opts.fetchConcurrency ?? 8, async (f) => {
       const localPath = await p.source.materialize(f.file, workDir);
+      const bytes = localPath === f.file.uri ? f.file.size : (await stat(localPath)).size;
       ctx.opts.onProgress?.({ phase: 'fetch', done: ++done, total });
-      return { sourceFile: f.file.uri, localPath };
+      return { sourceFile: f.file.uri, localPath, bytes };
     });
     out.set(p.kind, files);
   }

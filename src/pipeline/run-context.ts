@@ -17,6 +17,8 @@ export interface EtlOptions {
   checks?: CheckSpec[];
   skipChecks?: boolean;
   fetchConcurrency?: number;
+  /** Upper bound of file bytes staged per batch (default 512 MiB; see stage-records.ts). */
+  stageBatchBytes?: number;
   onProgress?: ProgressFn;
 }
 

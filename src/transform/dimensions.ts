@@ -11,43 +11,52 @@ function inAffected(d: SqlDialect, key: string, scope: Scope): string {
   return scope === 'all' ? '' : ` AND ${key} IN (SELECT k FROM ${d.quoteId(`_hz_affected_${key}`)})`;
 }
 
-function latestPer(d: SqlDialect, from: string, key: string, order: string, where: string): string {
-  return `SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY ${order}) AS rn FROM ${from} WHERE ${key} IS NOT NULL${where}`;
-}
-
 export function deleteAffectedSql(d: SqlDialect, table: string, key: string): string {
   return `DELETE FROM ${d.table(table)} WHERE ${key} IN (SELECT k FROM ${d.quoteId(`_hz_affected_${key}`)})`;
 }
 
 export function insertUsersSql(d: SqlDialect, scope: Scope): string {
-  const x = latestPer(
-    d,
-    d.table('staging_events'),
-    'user_id',
-    'ts DESC, _source_file DESC, _source_line DESC',
-    ` AND user_id <> ''${inAffected(d, 'user_id', scope)}`,
-  );
+  const latest = d.pickPerKey({
+    from: d.table('staging_events'),
+    key: 'user_id',
+    columns: ['first_name', 'last_name', 'gender', 'level'],
+    by: ['ts', '_source_file', '_source_line'],
+    pick: 'last',
+    where: `user_id <> ''${inAffected(d, 'user_id', scope)}`,
+  });
   return `INSERT INTO ${d.table('users')} (user_id, first_name, last_name, gender, level)
-    SELECT user_id, first_name, last_name, gender, level FROM (${x}) x WHERE rn = 1`;
+    SELECT user_id, first_name, last_name, gender, level FROM (${latest}) x`;
 }
 
 export function insertSongsSql(d: SqlDialect, scope: Scope): string {
-  const x = latestPer(
-    d,
-    d.table('staging_songs'),
-    'song_id',
-    '_source_file, _source_line',
-    inAffected(d, 'song_id', scope),
-  );
+  const first = d.pickPerKey({
+    from: d.table('staging_songs'),
+    key: 'song_id',
+    columns: ['title', 'artist_id', 'year', 'duration'],
+    by: ['_source_file', '_source_line'],
+    pick: 'first',
+    where: `true${inAffected(d, 'song_id', scope)}`,
+  });
   return `INSERT INTO ${d.table('songs')} (song_id, title, artist_id, year, duration)
-    SELECT song_id, title, artist_id, year, duration FROM (${x}) x WHERE rn = 1`;
+    SELECT song_id, title, artist_id, year, duration FROM (${first}) x`;
 }
 
 export function insertArtistsSql(d: SqlDialect, scope: Scope): string {
-  const order = `CASE WHEN artist_location <> '' THEN 0 ELSE 1 END, CASE WHEN artist_latitude IS NOT NULL THEN 0 ELSE 1 END, _source_file, _source_line`;
-  const x = latestPer(d, d.table('staging_songs'), 'artist_id', order, inAffected(d, 'artist_id', scope));
+  const best = d.pickPerKey({
+    from: d.table('staging_songs'),
+    key: 'artist_id',
+    columns: ['artist_name', 'artist_location', 'artist_latitude', 'artist_longitude'],
+    by: [
+      `CASE WHEN artist_location <> '' THEN 0 ELSE 1 END`,
+      `CASE WHEN artist_latitude IS NOT NULL THEN 0 ELSE 1 END`,
+      '_source_file',
+      '_source_line',
+    ],
+    pick: 'first',
+    where: `true${inAffected(d, 'artist_id', scope)}`,
+  });
   return `INSERT INTO ${d.table('artists')} (artist_id, name, location, latitude, longitude)
-    SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude FROM (${x}) x WHERE rn = 1`;
+    SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude FROM (${best}) x`;
 }
 
 /** INSERT the time rows of one run's songplays (parameter 1 = run id) that are missing. */

@@ -4,6 +4,15 @@
 import type { RecordSpec } from '../model/records.js';
 import type { ColumnType, Table } from '../model/types.js';
 
+export interface PickPerKey {
+  from: string;
+  key: string;
+  columns: string[];
+  by: string[];
+  pick: 'first' | 'last';
+  where?: string;
+}
+
 export interface SqlDialect {
   readonly name: string;
   quoteId: (name: string) => string;
@@ -20,6 +29,12 @@ export interface SqlDialect {
   datePart: (part: 'hour' | 'day' | 'week' | 'month' | 'year' | 'weekday', expr: string) => string;
   /** Refreshes a table's planner statistics after a bulk load; '' where the engine keeps them current. */
   analyze(table: string): string;
+  /**
+   * One row per distinct non-null key of a table: the key and the given columns of the row whose
+   * sort key — the `by` expressions compared left to right, none of them null — is the smallest
+   * ('first') or the largest ('last'). `where` narrows the rows considered.
+   */
+  pickPerKey: (q: PickPerKey) => string;
   /** Lower-case hex MD5 of a text expression. */
   md5: (expr: string) => string;
   /** Text concatenation that treats NULL as ''. */

@@ -1,7 +1,7 @@
 // BEGIN … COMMIT around a function, ROLLBACK when it throws: the one transaction pattern every
 // engine with SQL transactions shares.
 export async function inTransaction<T>(
-  execute: (sql: string) => Promise<void>,
+  execute: (sql: string) => Promise<unknown>,
   fn: () => Promise<T>,
 ): Promise<T> {
   await execute('BEGIN');

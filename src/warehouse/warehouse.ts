@@ -9,9 +9,14 @@ export type Row = Record<string, unknown>;
 export interface RawFile {
   sourceFile: string;
   localPath: string;
+  /** Size of the local file in bytes (after decompression), for batching; unknown counts as 0. */
+  bytes?: number;
 }
 
-/** A relation (SQL text usable in FROM) with columns source_file, source_line, raw. */
+/**
+ * A relation (SQL text usable in FROM) with columns source_file, source_line, raw: materialized, so
+ * it may be read more than once without reading the files again.
+ */
 export interface RawRelation {
   sql: string;
   params: SqlValue[];
@@ -24,6 +29,13 @@ export interface WarehouseCapabilities {
   bulkLoad: 'engine-reads-files' | 'copy-from-stdin';
   /** DDL inside a transaction rolls back with it. */
   transactionalDdl: boolean;
+  /**
+   * How a first load or full refresh stays all-or-nothing: 'transaction' runs it inside the run's
+   * transaction like any run; 'swap' builds the new tables under shadow names with autocommitted
+   * statements, then swaps them in within one short transaction (for engines that work faster on
+   * committed rows).
+   */
+  freshLoad: 'transaction' | 'swap';
 }
 
 export interface Warehouse {
@@ -32,7 +44,8 @@ export interface Warehouse {
   /** The warehouse URL with any password masked: safe to print. */
   readonly description: string;
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
-  execute(sql: string, params?: SqlValue[]): Promise<void>;
+  /** Runs a statement; resolves to the number of rows it inserted, updated or deleted (else 0). */
+  execute(sql: string, params?: SqlValue[]): Promise<number>;
   /**
    * Inserts many small rows at once where the engine has a faster path than INSERT … VALUES with
    * one parameter per value (DuckDB binds thousands of parameters slowly). Optional: insertRows

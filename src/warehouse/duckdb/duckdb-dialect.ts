@@ -1,10 +1,10 @@
-// DuckDB's SQL text. Records are parsed once per line with from_json into a struct; only rows that
-// look wrong pay for one more parse (json_type over all checked paths at once) that tells a missing
-// field from a badly typed one.
-import type { FieldSpec, RecordSpec } from '../../model/records.js';
+// DuckDB's SQL text: the type table, DDL and the helpers the transforms use. Record parsing is in
+// duckdb-parse.ts.
 import type { ColumnType, Table } from '../../model/types.js';
 import type { SqlDialect } from '../dialect.js';
-import { createTableSql, quoteIdent, rejectMessages, sqlString } from '../sql-common.js';
+import type { PickPerKey } from '../dialect.js';
+import { createTableSql, quoteIdent, sqlString } from '../sql-common.js';
+import { parseRecordsSql } from './duckdb-parse.js';
 
 const types: Record<ColumnType, string> = {
   text: 'VARCHAR',
@@ -15,59 +15,18 @@ const types: Record<ColumnType, string> = {
   bool: 'BOOLEAN',
 };
 
-const isNumeric = (f: FieldSpec) => f.type !== 'text';
-const field = (f: FieldSpec) => `j.${quoteIdent(f.key)}`;
-const path = (f: FieldSpec) => sqlString(`$.${f.key}`);
-const jsonType = (f: FieldSpec) => `json_type(raw, ${path(f)})`;
-
-/** Fields whose JSON type the deep checks look at, in the order they are checked. */
-const deepFields = (spec: RecordSpec) => [
-  ...spec.fields.filter(isNumeric),
-  ...spec.fields.filter((f) => !isNumeric(f)),
-];
-
 /**
- * The JSON types of the deep-check fields, one json_type call (one parse) for all of them, and only
- * for rows that look wrong: a numeric field that came out NULL, or a text field that came out as
- * JSON text of an object or array (from_json renders those compactly, so they start with { or [).
+ * pickPerKey as one hash aggregate: arg_min/arg_max of a struct of the columns by a struct of the
+ * sort keys (compared field by field) — about 3× faster than a window over every row.
  */
-function suspectTypes(spec: RecordSpec): string {
-  const suspect = spec.fields
-    .map((f) =>
-      isNumeric(f) ? `${field(f)} IS NULL` : `starts_with(${field(f)}, '{') OR starts_with(${field(f)}, '[')`,
-    )
-    .join(' OR ');
-  return `CASE WHEN j IS NOT NULL AND (${suspect}) THEN json_type(raw, [${deepFields(spec).map(path).join(', ')}]) END`;
-}
-
-/** The reason code plus field name, e.g. 'missing_field:ts', or NULL for a good record. */
-function reasonCase(spec: RecordSpec): string {
-  const deep = deepFields(spec);
-  const type = (f: FieldSpec) => `types[${deep.indexOf(f) + 1}]`;
-  const whens = [
-    `WHEN j IS NULL AND NOT json_valid(raw) THEN 'invalid_json:'`,
-    `WHEN NOT starts_with(raw, '{') THEN 'not_object:'`,
-    ...spec.fields
-      .filter((f) => f.required)
-      .map(
-        (f) =>
-          `WHEN ${field(f)} IS NULL THEN CASE WHEN coalesce(${jsonType(f)}, 'NULL') = 'NULL' THEN 'missing_field:${f.key}' ELSE 'bad_type:${f.key}' END`,
-      ),
-  ];
-  const checks = deep.map((f) =>
-    isNumeric(f)
-      ? `WHEN ${field(f)} IS NULL AND coalesce(${type(f)}, 'NULL') <> 'NULL' THEN 'bad_type:${f.key}'`
-      : `WHEN ${type(f)} IN ('OBJECT', 'ARRAY') THEN 'bad_type:${f.key}'`,
-  );
-  whens.push(`WHEN types IS NOT NULL THEN CASE ${checks.join(' ')} END`);
-  return `CASE ${whens.join(' ')} END`;
-}
-
-function messageCase(): string {
-  const arms = Object.entries(rejectMessages).map(
-    ([code, msg]) => `WHEN ${sqlString(code)} THEN ${sqlString(msg)}`,
-  );
-  return `CASE reason ${arms.join(' ')} END || CASE WHEN field <> '' THEN ' (field "' || field || '")' ELSE '' END`;
+function pickPerKey(q: PickPerKey): string {
+  const fn = q.pick === 'first' ? 'arg_min' : 'arg_max';
+  const values = q.columns.map((c) => `${sqlString(c)}: ${c}`).join(', ');
+  const sortKey = q.by.map((b, i) => `'k${i}': ${b}`).join(', ');
+  const where = q.where ? ` AND (${q.where})` : '';
+  const cols = q.columns.map((c) => `p.${c} AS ${c}`).join(', ');
+  return `SELECT ${q.key}, ${cols} FROM (SELECT ${q.key}, ${fn}({${values}}, {${sortKey}}) AS p
+    FROM ${q.from} WHERE ${q.key} IS NOT NULL${where} GROUP BY ${q.key}) x`;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -86,17 +45,8 @@ export const duckdbDialect: SqlDialect = {
     part === 'weekday' ? `CAST(dayofweek(${e}) AS INTEGER)` : `CAST(${part}(${e}) AS INTEGER)`,
   // DuckDB updates its statistics on every insert; ANALYZE would rescan the whole table.
   analyze: () => '',
+  pickPerKey,
   md5: (e) => `md5(${e})`,
   concatText: (es) => `concat(${es.join(', ')})`,
-  parseRecords(relation, spec) {
-    const struct = Object.fromEntries(spec.fields.map((f) => [f.key, types[f.type]]));
-    const cols = spec.fields.map((f) => `${field(f)} AS ${quoteIdent(f.column)}`).join(', ');
-    // read_text scans run on one thread; materializing the records first lets the parse run on all.
-    const parsed = `SELECT source_file, source_line, raw, try(from_json(raw, ${sqlString(JSON.stringify(struct))})) AS j FROM _hz_records`;
-    const typed = `SELECT *, ${suspectTypes(spec)} AS types FROM (${parsed})`;
-    const reasoned = `SELECT source_file, source_line, raw, j, ${reasonCase(spec)} AS rf FROM (${typed})`;
-    const split = `SELECT *, split_part(rf, ':', 1) AS reason, split_part(rf, ':', 2) AS field FROM (${reasoned})`;
-    return `WITH _hz_records AS MATERIALIZED (${relation})
-      SELECT source_file, source_line, ${cols}, reason, CASE WHEN reason IS NOT NULL THEN ${messageCase()} END AS message, CASE WHEN reason IS NOT NULL THEN raw END AS raw FROM (${split})`;
-  },
+  parseRecords: (relation, spec) => parseRecordsSql(relation, spec, (t) => types[t]),
 };

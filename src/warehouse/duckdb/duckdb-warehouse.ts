@@ -1,5 +1,8 @@
 // The embedded DuckDB engine. Raw files are read by DuckDB itself (read_text), split into records in
-// SQL and never pass through JavaScript, which keeps staging at the speed of the engine.
+// SQL and never pass through JavaScript, which keeps staging at the speed of the engine
+// (duckdb-raw-tables.ts). A first load or full refresh is built in shadow tables by autocommitted
+// statements and swapped in by one short transaction (capabilities.freshLoad): DuckDB scans the rows
+// of an open transaction on one thread, committed rows on all.
 import { inTransaction } from '../transaction.js';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -9,9 +12,10 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { warehouseError } from '../../errors.js';
 import type { RawFile, RawRelation, Row, SqlValue, Warehouse } from '../warehouse.js';
 import { duckdbDialect } from './duckdb-dialect.js';
-import { rawRecordsSql } from './duckdb-raw.js';
+import { appendWithAppender } from './duckdb-append.js';
+import { RawTables } from './duckdb-raw-tables.js';
 import { toJsRow } from './duckdb-values.js';
-import { traceSql } from '../trace.js';
+import { traced } from '../trace.js';
 
 export interface DuckDbOptions {
   path: string;
@@ -32,9 +36,10 @@ const DEFAULT_MEMORY_LIMIT = '1GB';
 export async function openDuckDb(opts: DuckDbOptions): Promise<Warehouse> {
   if (opts.path !== ':memory:') await mkdir(dirname(opts.path), { recursive: true });
   let instance: DuckDBInstance;
+  const threads = opts.threads ?? availableParallelism();
   try {
     instance = await DuckDBInstance.create(opts.path, {
-      threads: String(opts.threads ?? availableParallelism()),
+      threads: String(threads),
       memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       ...(opts.path === ':memory:'
         ? { temp_directory: join(tmpdir(), `harmonize-duckdb-${process.pid}`) }
@@ -48,23 +53,30 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Warehouse> {
       cause: e,
     });
   }
-  return new DuckDbWarehouse(instance, await instance.connect(), opts.path);
+  return new DuckDbWarehouse(instance, await instance.connect(), opts.path, threads);
 }
 
 const toDuck = (v: SqlValue): DuckDBValue => (v instanceof Date ? v.toISOString() : v);
 
 class DuckDbWarehouse implements Warehouse {
   readonly dialect = duckdbDialect;
-  readonly capabilities = { bulkLoad: 'engine-reads-files', transactionalDdl: true } as const;
+  readonly capabilities = {
+    bulkLoad: 'engine-reads-files',
+    transactionalDdl: true,
+    freshLoad: 'swap',
+  } as const;
   readonly description: string;
-  private fileSeq = 0;
+  private inTransaction = false;
+  private readonly raw: RawTables;
 
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     path: string,
+    threads: number,
   ) {
     this.description = `duckdb:${path}`;
+    this.raw = new RawTables(instance, conn, threads, (fn, sql) => this.wrap(fn, sql));
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
@@ -72,13 +84,18 @@ class DuckDbWarehouse implements Warehouse {
     return reader.getRowObjectsJS().map((r) => toJsRow(r) as T);
   }
 
-  async execute(sql: string, params: SqlValue[] = []): Promise<void> {
-    await this.wrap(() => this.conn.run(sql, params.map(toDuck)), sql);
+  async execute(sql: string, params: SqlValue[] = []): Promise<number> {
+    const result = await this.wrap(() => this.conn.run(sql, params.map(toDuck)), sql);
+    return result.rowsChanged;
   }
 
-  /** One INSERT … SELECT unnest(list), … per call: a handful of list parameters, not one per value. */
+  /**
+   * The Appender when it fits (duckdb-append.ts), else one INSERT … SELECT unnest(list), … per call:
+   * a handful of list parameters, not one per value.
+   */
   async appendRows(table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
     if (rows.length === 0) return;
+    if (await this.wrap(() => appendWithAppender(this.conn, table, columns, rows), `APPEND ${table}`)) return;
     const lists = columns.map((_, i) => listValue(rows.map((r) => toDuck(r[i] ?? null))));
     const cols = columns.map((c) => this.dialect.quoteId(c)).join(', ');
     const values = columns.map((_, i) => `unnest($${i + 1})`).join(', ');
@@ -86,33 +103,17 @@ class DuckDbWarehouse implements Warehouse {
     await this.wrap(() => this.conn.run(sql, lists), sql);
   }
 
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
-    return inTransaction((sql) => this.execute(sql), fn);
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.inTransaction = true;
+    try {
+      return await inTransaction((sql) => this.execute(sql), fn);
+    } finally {
+      this.inTransaction = false;
+    }
   }
 
-  async rawRecords(files: RawFile[]): Promise<RawRelation> {
-    const paths = listValue(files.map((f) => f.localPath));
-    if (files.every((f) => f.localPath === f.sourceFile)) {
-      // Local files read in place: read_text's filename is the recorded name, no lookup needed.
-      return {
-        sql: rawRecordsSql(),
-        params: [paths as unknown as SqlValue],
-        dispose: () => Promise.resolve(),
-      };
-    }
-    const table = `_hz_raw_files_${++this.fileSeq}`;
-    const uris = listValue(files.map((f) => f.sourceFile));
-    await this.wrap(() =>
-      this.conn.run(
-        `CREATE OR REPLACE TEMP TABLE "${table}" AS SELECT unnest($1) AS local_path, unnest($2) AS source_file`,
-        [paths, uris],
-      ),
-    );
-    return {
-      sql: rawRecordsSql(`"${table}"`),
-      params: [paths as unknown as SqlValue],
-      dispose: () => this.execute(`DROP TABLE IF EXISTS "${table}"`),
-    };
+  rawRecords(files: RawFile[]): Promise<RawRelation> {
+    return this.raw.load(files, this.inTransaction);
   }
 
   lock(): Promise<() => Promise<void>> {
@@ -121,19 +122,17 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   close(): Promise<void> {
+    this.raw.close();
     this.conn.closeSync();
     this.instance.closeSync();
     return Promise.resolve();
   }
 
   private async wrap<T>(fn: () => Promise<T>, sql?: string): Promise<T> {
-    const t0 = performance.now();
     try {
-      return await fn();
+      return await traced(sql, fn);
     } catch (e) {
       throw new Error(`DuckDB: ${(e as Error).message}`, { cause: e });
-    } finally {
-      if (traceSql && sql) traceSql(sql, performance.now() - t0);
     }
   }
 }

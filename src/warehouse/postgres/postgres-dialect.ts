@@ -3,7 +3,7 @@
 // postgres-parse.ts. Redshift's dialect starts from this one and overrides what differs.
 import type { ColumnType, Table } from '../../model/types.js';
 import type { SqlDialect } from '../dialect.js';
-import { createTableSql, quoteIdent } from '../sql-common.js';
+import { createTableSql, pickPerKeyByWindow, quoteIdent } from '../sql-common.js';
 import { parseRecordsSql } from './postgres-parse.js';
 
 export const postgresTypes: Record<ColumnType, string> = {
@@ -34,6 +34,7 @@ export function postgresDialect(schema?: string): SqlDialect {
     epochMsToTimestamp: (e) =>
       `(TIMESTAMP 'epoch' + (${e}) / 1000 * INTERVAL '1 second' + (${e}) % 1000 * INTERVAL '1 millisecond')`,
     datePart: (part, e) => `CAST(extract(${parts[part]} FROM ${e}) AS integer)`,
+    pickPerKey: pickPerKeyByWindow,
     md5: (e) => `md5(${e})`,
     concatText: (es) => `concat(${es.join(', ')})`,
     parseRecords: parseRecordsSql,

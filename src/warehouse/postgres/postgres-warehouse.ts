@@ -8,7 +8,7 @@ import pg from 'pg';
 import { HarmonizeError, warehouseError } from '../../errors.js';
 import type { SqlDialect } from '../dialect.js';
 import { quoteIdent } from '../sql-common.js';
-import { traceSql } from '../trace.js';
+import { traced } from '../trace.js';
 import { describeWarehouse, type ServerConfig } from '../url.js';
 import type { RawFile, RawRelation, Row, SqlValue, Warehouse } from '../warehouse.js';
 import { postgresDialect } from './postgres-dialect.js';
@@ -75,7 +75,11 @@ export function lockKey(schema: string | undefined): bigint {
 }
 
 class PostgresWarehouse implements Warehouse {
-  readonly capabilities = { bulkLoad: 'copy-from-stdin', transactionalDdl: true } as const;
+  readonly capabilities = {
+    bulkLoad: 'copy-from-stdin',
+    transactionalDdl: true,
+    freshLoad: 'transaction',
+  } as const;
   readonly description: string;
   private rawSeq = 0;
 
@@ -89,19 +93,23 @@ class PostgresWarehouse implements Warehouse {
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    const t0 = performance.now();
-    try {
-      const res = (await this.client.query(sql, params.map(toParam))) as pg.QueryResult | pg.QueryResult[];
-      return (Array.isArray(res) ? (res.at(-1)?.rows ?? []) : res.rows) as T[];
-    } catch (e) {
-      throw queryError(e, this.cfg);
-    } finally {
-      traceSql?.(sql, performance.now() - t0);
-    }
+    return (await this.run(sql, params)).rows as T[];
   }
 
-  async execute(sql: string, params: SqlValue[] = []): Promise<void> {
-    await this.query(sql, params);
+  async execute(sql: string, params: SqlValue[] = []): Promise<number> {
+    return (await this.run(sql, params)).rowCount ?? 0;
+  }
+
+  private async run(sql: string, params: SqlValue[]): Promise<pg.QueryResult> {
+    try {
+      const res = (await traced(sql, () => this.client.query(sql, params.map(toParam)))) as
+        pg.QueryResult | pg.QueryResult[];
+      return Array.isArray(res)
+        ? (res.at(-1) ?? ({ rows: [], rowCount: 0 } as unknown as pg.QueryResult))
+        : res;
+    } catch (e) {
+      throw queryError(e, this.cfg);
+    }
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -110,13 +118,13 @@ class PostgresWarehouse implements Warehouse {
 
   async rawRecords(files: RawFile[], onProgress?: (bytes: number) => void): Promise<RawRelation> {
     const table = quoteIdent(`_hz_raw_${++this.rawSeq}`);
-    const drop = () => this.execute(`DROP TABLE IF EXISTS ${table}`);
+    const drop = () => this.execute(`DROP TABLE IF EXISTS ${table}`).then(() => undefined);
     await drop();
     await this.execute(rawTableSql(table));
-    const t0 = performance.now();
     try {
-      await copyRawRecords(this.client, table, files, onProgress);
-      traceSql?.(`COPY ${table} FROM STDIN -- ${files.length} files`, performance.now() - t0);
+      await traced(`COPY ${table} FROM STDIN -- ${files.length} files`, () =>
+        copyRawRecords(this.client, table, files, onProgress),
+      );
     } catch (e) {
       await drop().catch(() => undefined); // fails, harmlessly, when the COPY aborted a transaction
       throw e instanceof HarmonizeError ? e : queryError(e, this.cfg);

@@ -1,0 +1,96 @@
+// Parse-and-validate SQL for DuckDB, with a fast path for the usual record. Every line goes through
+// json_transform_strict once: it fails on anything unusual (invalid JSON, a non-object, a missing
+// key, a non-numeric value in a numeric field, an out-of-range number), and a strict success whose
+// required fields are set and whose text fields do not hold an object or array is a good record.
+// Only the other lines pay for the full diagnosis: a lenient from_json plus one json_type over
+// every checked path, which tells a missing field from a badly typed one. Both paths give the same
+// values (strict and lenient differ only in what they reject), so the result is the reasons and
+// values of the full diagnosis for every line, at about the cost of one parse.
+import type { FieldSpec, RecordSpec } from '../../model/records.js';
+import type { ColumnType } from '../../model/types.js';
+import { quoteIdent, rejectMessages, sqlString } from '../sql-common.js';
+
+const isNumeric = (f: FieldSpec) => f.type !== 'text';
+const at = (struct: string, f: FieldSpec) => `${struct}.${quoteIdent(f.key)}`;
+const path = (f: FieldSpec) => sqlString(`$.${f.key}`);
+
+/** The JSON structure every record is transformed to, as from_json's type argument. */
+function structure(spec: RecordSpec, typeOf: (t: ColumnType) => string): string {
+  return sqlString(JSON.stringify(Object.fromEntries(spec.fields.map((f) => [f.key, typeOf(f.type)]))));
+}
+
+/** Fields whose JSON type the diagnosis looks at, in the order they are checked. */
+const deepFields = (spec: RecordSpec) => [
+  ...spec.fields.filter(isNumeric),
+  ...spec.fields.filter((f) => !isNumeric(f)),
+];
+
+/** A text value that from_json rendered from an object or array starts with { or [. */
+const looksNested = (v: string) => `ascii(${v}) IN (91, 123)`;
+
+/** True for a strict success that needs no diagnosis. */
+function fastCase(spec: RecordSpec): string {
+  const required = spec.fields.filter((f) => f.required).map((f) => `${at('s', f)} IS NOT NULL`);
+  const nested = spec.fields.filter((f) => !isNumeric(f)).map((f) => looksNested(at('s', f)));
+  return `s IS NOT NULL${required.map((r) => ` AND ${r}`).join('')} AND NOT coalesce(${nested.join(' OR ')}, false)`;
+}
+
+/**
+ * The JSON types of the deep-check fields (one json_type call, one parse), only for diagnosed rows
+ * that look wrong: a numeric field that came out NULL, or a text field that looks nested.
+ */
+function suspectTypes(spec: RecordSpec): string {
+  const suspect = spec.fields
+    .map((f) => (isNumeric(f) ? `${at('l', f)} IS NULL` : looksNested(at('l', f))))
+    .join(' OR ');
+  return `CASE WHEN NOT fast AND l IS NOT NULL AND (${suspect}) THEN json_type(raw, [${deepFields(spec).map(path).join(', ')}]) END`;
+}
+
+/** The reason code plus field name of a diagnosed row, e.g. 'missing_field:ts', or NULL when good. */
+function diagnosis(spec: RecordSpec): string {
+  const deep = deepFields(spec);
+  const type = (f: FieldSpec) => `types[${deep.indexOf(f) + 1}]`;
+  const whens = [
+    `WHEN l IS NULL AND NOT json_valid(raw) THEN 'invalid_json:'`,
+    `WHEN NOT starts_with(raw, '{') THEN 'not_object:'`,
+    ...spec.fields
+      .filter((f) => f.required)
+      .map(
+        (f) =>
+          `WHEN ${at('l', f)} IS NULL THEN CASE WHEN coalesce(json_type(raw, ${path(f)}), 'NULL') = 'NULL' THEN 'missing_field:${f.key}' ELSE 'bad_type:${f.key}' END`,
+      ),
+  ];
+  const checks = deep.map((f) =>
+    isNumeric(f)
+      ? `WHEN ${at('l', f)} IS NULL AND coalesce(${type(f)}, 'NULL') <> 'NULL' THEN 'bad_type:${f.key}'`
+      : `WHEN ${type(f)} IN ('OBJECT', 'ARRAY') THEN 'bad_type:${f.key}'`,
+  );
+  whens.push(`WHEN types IS NOT NULL THEN CASE ${checks.join(' ')} END`);
+  return `CASE ${whens.join(' ')} END`;
+}
+
+function messageCase(): string {
+  const arms = Object.entries(rejectMessages).map(
+    ([code, msg]) => `WHEN ${sqlString(code)} THEN ${sqlString(msg)}`,
+  );
+  return `CASE reason ${arms.join(' ')} END || CASE WHEN field <> '' THEN ' (field "' || field || '")' ELSE '' END`;
+}
+
+/** See SqlDialect.parseRecords. */
+export function parseRecordsSql(
+  relation: string,
+  spec: RecordSpec,
+  typeOf: (t: ColumnType) => string,
+): string {
+  const S = structure(spec, typeOf);
+  const strict = `SELECT source_file, source_line, raw, try(json_transform_strict(raw, ${S})) AS s FROM (${relation})`;
+  const flagged = `SELECT *, ${fastCase(spec)} AS fast FROM (${strict})`;
+  const lenient = `SELECT *, CASE WHEN NOT fast THEN try(from_json(raw, ${S})) END AS l FROM (${flagged})`;
+  const typed = `SELECT *, ${suspectTypes(spec)} AS types FROM (${lenient})`;
+  const reasoned = `SELECT *, CASE WHEN NOT fast THEN ${diagnosis(spec)} END AS rf FROM (${typed})`;
+  const split = `SELECT *, split_part(rf, ':', 1) AS reason, split_part(rf, ':', 2) AS field FROM (${reasoned})`;
+  const cols = spec.fields
+    .map((f) => `CASE WHEN fast THEN ${at('s', f)} ELSE ${at('l', f)} END AS ${quoteIdent(f.column)}`)
+    .join(', ');
+  return `SELECT source_file, source_line, ${cols}, reason, CASE WHEN reason IS NOT NULL THEN ${messageCase()} END AS message, CASE WHEN reason IS NOT NULL THEN raw END AS raw FROM (${split})`;
+}
