@@ -14,7 +14,7 @@ export function printSummary(s: RunSummary): string {
     `tables   ${Object.entries(s.tables)
       .map(([t, c]) => `${t} ${n(c)}`)
       .join(', ')}`,
-    `checks   ${s.checks.passed} passed, ${s.checks.failed} failed`,
+    `checks   ${s.checks.passed} passed, ${s.checks.failed} failed${s.checks.scope === 'run' ? ' (what this run changed)' : s.checks.scope === 'skipped' ? ' (skipped)' : ''}`,
   ];
   for (const c of s.checks.results.filter((x) => !x.passed))
     lines.push(`  FAILED ${c.name}: ${c.failingRows} rows`);

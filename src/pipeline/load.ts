@@ -4,13 +4,19 @@
 // built in shadow tables by autocommitted statements instead, then swapped in, checked, and
 // recorded in one short transaction (shadow.ts).
 import type { FileKind } from '../extract/source.js';
-import { applyTransforms, createAffectedTables, dropAffectedTables } from '../transform/apply.js';
-import type { RawFile, Warehouse } from '../warehouse/warehouse.js';
-import { readManifest } from './manifest.js';
+import type { CheckScope } from '../quality/checks.js';
+import {
+  affectedTable,
+  applyTransforms,
+  createAffectedTables,
+  dropAffectedTables,
+} from '../transform/apply.js';
+import type { RawFile } from '../warehouse/warehouse.js';
 import { filesToRemove, type Planned } from './planning.js';
 import { removeFiles } from './reload.js';
 import type { RunContext } from './run-context.js';
 import { check, finish, stageAll } from './run-steps.js';
+import { lastRunChecks } from './runs.js';
 import { truncateAll } from './schema.js';
 import { createShadows, dropShadows, shadowed, swapShadows } from './shadow.js';
 
@@ -21,19 +27,27 @@ interface LoadInput {
   fingerprints: Promise<void>;
 }
 
-async function nothingLoaded(wh: Warehouse): Promise<boolean> {
-  return (await readManifest(wh, 'song')).size + (await readManifest(wh, 'event')).size === 0;
+/**
+ * Whole tables are checked after a fresh load, on request, and when the last successful run did
+ * not check (or predates scoped checks): scoped checks rely on the warehouse having passed before.
+ */
+async function checkScope(ctx: RunContext, fresh: boolean): Promise<CheckScope | undefined> {
+  if (fresh || ctx.opts.fullChecks || ctx.opts.skipChecks) return undefined;
+  const last = await lastRunChecks(ctx.wh);
+  if (last !== 'full' && last !== 'run') return undefined;
+  return { runId: ctx.runId, affected: (key) => affectedTable(ctx.wh.dialect, key) };
 }
 
 async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean): Promise<void> {
   const { wh } = ctx;
+  const scope = await checkScope(ctx, fresh);
   if (ctx.opts.fullRefresh) await truncateAll(wh);
   await createAffectedTables(wh);
   await ctx.step('stage', () => removeFiles(wh, filesToRemove(input.planned)));
   const counts = await stageAll(ctx, wh, input.planned, input.local);
   await ctx.step('transform', () => applyTransforms(wh, { runId: ctx.runId, firstLoad: fresh }));
+  await check(ctx, wh, scope);
   await dropAffectedTables(wh);
-  await check(ctx, wh);
   await ctx.step('commit', () => finish(ctx, wh, input.planned, counts, input.fingerprints));
 }
 
@@ -61,7 +75,7 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
 
 export async function loadRun(ctx: RunContext, input: LoadInput): Promise<void> {
   const { wh } = ctx;
-  const fresh = ctx.opts.fullRefresh === true || (await nothingLoaded(wh));
+  const fresh = ctx.opts.fullRefresh === true || input.planned.every((p) => p.loadedBefore === 0);
   if (fresh && wh.capabilities.freshLoad === 'swap') return bySwap(ctx, input);
   await wh.transaction(() => inTransaction(ctx, input, fresh));
 }

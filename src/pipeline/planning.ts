@@ -14,6 +14,8 @@ export interface Planned {
   source: Source;
   plan: FilePlan;
   vanished: string[];
+  /** Files of this kind in the manifest before the run (0 on a first load or full refresh). */
+  loadedBefore: number;
 }
 
 async function planKind(ctx: RunContext, kind: FileKind, source: Source): Promise<Planned> {
@@ -26,7 +28,7 @@ async function planKind(ctx: RunContext, kind: FileKind, source: Source): Promis
     reloadAll: ranged || opts.fullRefresh === true,
   });
   const vanished = ranged ? vanishedInRange(source.location, manifest, plan, range) : [];
-  return { kind, source, plan, vanished };
+  return { kind, source, plan, vanished, loadedBefore: manifest.size };
 }
 
 export async function planRun(ctx: RunContext): Promise<Planned[]> {

@@ -16,6 +16,8 @@ export interface EtlOptions {
   to?: string;
   checks?: CheckSpec[];
   skipChecks?: boolean;
+  /** Check whole tables even when checking only what the run changed would do. */
+  fullChecks?: boolean;
   fetchConcurrency?: number;
   /** Upper bound of file bytes staged per batch (default 512 MiB; see stage-records.ts). */
   stageBatchBytes?: number;
@@ -43,7 +45,7 @@ export class RunContext {
       files: { songs: emptyFileCounts(), logs: emptyFileCounts() },
       records: { songs: { staged: 0, rejected: 0 }, events: { staged: 0, rejected: 0 } },
       tables: {},
-      checks: { passed: 0, failed: 0, results: [] },
+      checks: { scope: opts.skipChecks ? 'skipped' : 'full', passed: 0, failed: 0, results: [] },
       phasesMs: {},
     };
   }

@@ -3,7 +3,7 @@
 // the warehouse to work on explicitly: the live tables, or their shadows during a fresh load.
 import type { FileKind } from '../extract/source.js';
 import { eventSpec, songSpec } from '../model/records.js';
-import { builtInChecks } from '../quality/checks.js';
+import { builtInChecks, type CheckScope } from '../quality/checks.js';
 import { runChecks } from '../quality/run-checks.js';
 import { stageRecords, type StageCounts } from '../stage/stage-records.js';
 import type { RawFile, Warehouse } from '../warehouse/warehouse.js';
@@ -42,12 +42,13 @@ export async function stageAll(
   return counts;
 }
 
-export async function check(ctx: RunContext, wh: Warehouse): Promise<void> {
+/** Runs the built-in checks (over whole tables, or within scope) and the user's own. */
+export async function check(ctx: RunContext, wh: Warehouse, scope?: CheckScope): Promise<void> {
   if (ctx.opts.skipChecks) return;
-  const specs = [...builtInChecks(wh.dialect), ...(ctx.opts.checks ?? [])];
+  const specs = [...builtInChecks(wh.dialect, scope), ...(ctx.opts.checks ?? [])];
   const results = await ctx.step('check', () => runChecks(wh, specs));
   const failed = results.filter((r) => !r.passed).length;
-  ctx.summary.checks = { passed: results.length - failed, failed, results };
+  ctx.summary.checks = { scope: scope ? 'run' : 'full', passed: results.length - failed, failed, results };
   if (failed > 0) throw failedChecksError(results);
 }
 

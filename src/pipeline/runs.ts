@@ -1,7 +1,7 @@
 // Run history (harmonize_runs) and the row counts a summary reports.
 import { allTables } from '../model/tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import type { RunSummary } from './summary.js';
+import type { CheckScopeName, RunSummary } from './summary.js';
 
 export async function recordRun(wh: Warehouse, s: RunSummary): Promise<void> {
   const d = wh.dialect;
@@ -14,6 +14,19 @@ export async function recordRun(wh: Warehouse, s: RunSummary): Promise<void> {
     `INSERT INTO ${d.table('harmonize_runs')} (run_id, started_at, finished_at, status, summary, error) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})`,
     [s.runId, new Date(s.startedAt), new Date(s.finishedAt), s.status, summary, s.error ?? null],
   );
+}
+
+/** How the last successful run was checked; undefined when there is none (or it predates scopes). */
+export async function lastRunChecks(wh: Warehouse): Promise<CheckScopeName | undefined> {
+  const [last] = await wh.query<{ summary: string | null }>(
+    `SELECT summary FROM ${wh.dialect.table('harmonize_runs')} WHERE status = 'succeeded' ORDER BY started_at DESC LIMIT 1`,
+  );
+  if (!last?.summary) return undefined;
+  try {
+    return (JSON.parse(last.summary) as { checks?: { scope?: CheckScopeName } }).checks?.scope;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function tableCounts(wh: Warehouse): Promise<Record<string, number>> {

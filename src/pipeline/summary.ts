@@ -2,6 +2,8 @@
 // the library, stored (as JSON) in harmonize_runs.
 import type { CheckResult } from '../quality/run-checks.js';
 
+export type CheckScopeName = 'full' | 'run' | 'skipped';
+
 export interface FileCounts {
   listed: number;
   new: number;
@@ -25,7 +27,11 @@ export interface RunSummary {
   files: { songs: FileCounts; logs: FileCounts };
   records: { songs: RecordCounts; events: RecordCounts };
   tables: Record<string, number>;
-  checks: { passed: number; failed: number; results: CheckResult[] };
+  /**
+   * scope: 'full' checked whole tables, 'run' what this run changed (quality/checks.ts), 'skipped'
+   * none (--no-checks).
+   */
+  checks: { scope: CheckScopeName; passed: number; failed: number; results: CheckResult[] };
   phasesMs: Record<string, number>;
   error?: string;
 }

@@ -1,49 +1,87 @@
 // Data-quality checks as SQL that returns the failing rows, dbt-style. The built-in ones are
 // generated from the schema model (keys unique and not null, references resolve, accepted values,
 // tables not empty); users add their own in the config file, Airflow DataQualityOperator-style.
+// With a scope, the checks of the tables that grow with every run (songplays, time) look only at
+// what the run could have broken — its own rows, and rows that reference a key whose dimension row
+// the run rebuilt — so a daily run's checks cost what its data costs, not what the warehouse holds.
 import { starTables } from '../model/tables.js';
 import type { Table } from '../model/types.js';
 import type { SqlDialect } from '../warehouse/dialect.js';
 import { sqlString } from '../warehouse/sql-common.js';
+import type { SqlValue } from '../warehouse/warehouse.js';
 
 export interface CheckSpec {
   name: string;
   /** SQL returning failing rows; or, with `expected`, a query whose first value must equal it. */
   sql: string;
+  params?: SqlValue[];
   expected?: string | number;
   /** Where a user-defined check came from (config file and section); its SQL errors are user errors. */
   source?: string;
 }
 
-function tableChecks(d: SqlDialect, t: Table): CheckSpec[] {
+/** What one run changed: its id (songplays._run_id) and the key lists of rebuilt dimension rows. */
+export interface CheckScope {
+  runId: string;
+  /** A relation (column k) of the keys of `key` whose rows the run deleted or rebuilt. */
+  affected: (key: string) => string;
+}
+
+/** Per table, the rows a run may have changed, as a predicate on alias c (parameter 1 = run id). */
+function changedRows(d: SqlDialect, t: Table): string | undefined {
+  if (t.name === 'songplays') return `c."_run_id" = ${d.param(1)}`;
+  if (t.name === 'time')
+    return `c.start_time IN (SELECT start_time FROM ${d.table('songplays')} WHERE "_run_id" = ${d.param(1)})`;
+  return undefined;
+}
+
+function tableChecks(d: SqlDialect, t: Table, scope?: CheckScope): CheckSpec[] {
   const q = d.quoteId;
   const name = d.table(t.name);
+  const changed = scope ? changedRows(d, t) : undefined;
+  const params = changed ? [scope?.runId ?? ''] : undefined;
+  const only = (extra = '') => (changed ? ` AND (${changed}${extra})` : '');
+  const spec = (n: string, sql: string): CheckSpec => ({ name: n, sql, ...(params ? { params } : {}) });
   const checks: CheckSpec[] = [];
   if (t.primaryKey?.length) {
     const pk = t.primaryKey.map(q).join(', ');
-    checks.push({
-      name: `${t.name}.${t.primaryKey.join('+')} unique`,
-      sql: `SELECT ${pk}, count(*) AS copies FROM ${name} GROUP BY ${pk} HAVING count(*) > 1`,
-    });
-    const nulls = t.primaryKey.map((c) => `${q(c)} IS NULL`).join(' OR ');
-    checks.push({
-      name: `${t.name}.${t.primaryKey.join('+')} not null`,
-      sql: `SELECT * FROM ${name} WHERE ${nulls}`,
-    });
+    const keyOfChanged =
+      changed && t.primaryKey.length === 1
+        ? ` WHERE ${pk} IN (SELECT c.${pk} FROM ${name} c WHERE ${changed})`
+        : '';
+    checks.push(
+      spec(
+        `${t.name}.${t.primaryKey.join('+')} unique`,
+        `SELECT ${pk}, count(*) AS copies FROM ${name}${keyOfChanged} GROUP BY ${pk} HAVING count(*) > 1`,
+      ),
+    );
+    const nulls = t.primaryKey.map((c) => `c.${q(c)} IS NULL`).join(' OR ');
+    checks.push(
+      spec(
+        `${t.name}.${t.primaryKey.join('+')} not null`,
+        `SELECT c.* FROM ${name} c WHERE (${nulls})${only()}`,
+      ),
+    );
   }
   for (const fk of t.foreignKeys ?? []) {
     const c = q(fk.column);
     const ref = fk.references;
-    checks.push({
-      name: `${t.name}.${fk.column} references ${ref.table}.${ref.column}`,
-      sql: `SELECT c.* FROM ${name} c WHERE c.${c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${d.table(ref.table)} p WHERE p.${q(ref.column)} = c.${c})`,
-    });
+    // A row of an earlier run breaks only when the run rebuilt the dimension row it references.
+    const rebuilt = scope ? ` OR c.${c} IN (SELECT k FROM ${scope.affected(fk.column)})` : '';
+    checks.push(
+      spec(
+        `${t.name}.${fk.column} references ${ref.table}.${ref.column}`,
+        `SELECT c.* FROM ${name} c WHERE c.${c} IS NOT NULL${only(rebuilt)} AND NOT EXISTS (SELECT 1 FROM ${d.table(ref.table)} p WHERE p.${q(ref.column)} = c.${c})`,
+      ),
+    );
   }
   for (const [col, values] of Object.entries(t.acceptedValues ?? {})) {
-    checks.push({
-      name: `${t.name}.${col} in (${values.join(', ')})`,
-      sql: `SELECT * FROM ${name} WHERE ${q(col)} IS NOT NULL AND ${q(col)} NOT IN (${values.map(sqlString).join(', ')})`,
-    });
+    checks.push(
+      spec(
+        `${t.name}.${col} in (${values.join(', ')})`,
+        `SELECT c.* FROM ${name} c WHERE c.${q(col)} IS NOT NULL AND c.${q(col)} NOT IN (${values.map(sqlString).join(', ')})${only()}`,
+      ),
+    );
   }
   if (t.mustHaveRows) {
     checks.push({
@@ -54,6 +92,7 @@ function tableChecks(d: SqlDialect, t: Table): CheckSpec[] {
   return checks;
 }
 
-export function builtInChecks(d: SqlDialect): CheckSpec[] {
-  return starTables.flatMap((t) => tableChecks(d, t));
+/** Every built-in check over whole tables, or, with a scope, over what one run changed. */
+export function builtInChecks(d: SqlDialect, scope?: CheckScope): CheckSpec[] {
+  return starTables.flatMap((t) => tableChecks(d, t, scope));
 }

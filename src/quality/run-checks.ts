@@ -17,7 +17,7 @@ const sampleSize = 5;
 
 async function runOne(wh: Warehouse, c: CheckSpec): Promise<CheckResult> {
   if (c.expected !== undefined) {
-    const rows = await wh.query(c.sql);
+    const rows = await wh.query(c.sql, c.params);
     const first = rows[0] ? Object.values(rows[0])[0] : undefined;
     const passed = first !== undefined && first !== null && valueText(first) === String(c.expected);
     return {
@@ -28,9 +28,10 @@ async function runOne(wh: Warehouse, c: CheckSpec): Promise<CheckResult> {
       actual: first,
     };
   }
-  const [count] = await wh.query<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql}) q`);
+  const [count] = await wh.query<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql}) q`, c.params);
   const failingRows = Number(count?.n ?? 0);
-  const sample = failingRows > 0 ? await wh.query(`SELECT * FROM (${c.sql}) q LIMIT ${sampleSize}`) : [];
+  const sample =
+    failingRows > 0 ? await wh.query(`SELECT * FROM (${c.sql}) q LIMIT ${sampleSize}`, c.params) : [];
   return { name: c.name, passed: failingRows === 0, failingRows, sample };
 }
 

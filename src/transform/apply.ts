@@ -1,6 +1,7 @@
 // Runs the transforms of one run in order, set-wise in the warehouse: dimensions for the affected
 // keys, then the run's songplays, then time. Affected keys were collected into the _hz_affected_*
 // temporary tables by the reload step and by collectNewKeys below.
+import type { SqlDialect } from '../warehouse/dialect.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import {
   deleteAffectedSql,
@@ -14,6 +15,9 @@ import {
 import { insertSongplaysSql, rematchSongplaysSql } from './songplays.js';
 
 export const affectedKeys = ['user_id', 'song_id', 'artist_id', 'start_time'] as const;
+
+/** The temporary table (column k) holding the run's affected keys of one key column. */
+export const affectedTable = (d: SqlDialect, key: string): string => d.quoteId(`_hz_affected_${key}`);
 
 export async function createAffectedTables(wh: Warehouse): Promise<void> {
   const d = wh.dialect;

@@ -19,6 +19,7 @@ interface EtlFlags {
   from?: string;
   to?: string;
   checks: boolean;
+  fullChecks?: boolean;
 }
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -42,6 +43,7 @@ export function registerEtl(program: Command): void {
     .option('--from <date>', 'backfill: only log files dated on or after YYYY-MM-DD (reloaded)')
     .option('--to <date>', 'backfill: only log files dated on or before YYYY-MM-DD (reloaded)')
     .option('--no-checks', 'skip the quality checks')
+    .option('--full-checks', 'check whole tables, not only what this run changed')
     .option('--json', 'print the run summary as JSON')
     .option('--quiet', 'print nothing but errors')
     .action(async (f: EtlFlags) => {
@@ -64,6 +66,7 @@ export function registerEtl(program: Command): void {
           logs: await openSource(s.logs, opts),
           checks: s.checks,
           skipChecks: !f.checks,
+          ...(f.fullChecks ? { fullChecks: true } : {}),
           ...(s.maxRejects !== undefined ? { maxRejects: s.maxRejects } : {}),
           ...(f.fullRefresh ? { fullRefresh: true } : {}),
           ...(f.from ? { from: f.from } : {}),
