@@ -3,13 +3,14 @@
 // cast each line to jsonb once into staging (OFFSET 0 keeps the planner from inlining the cast into
 // every field lookup), then the star schema as CREATE TABLE … AS SELECT with the same rules as the
 // DuckDB floor. Runs in a fresh schema that the caller drops.
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { MAINTENANCE_WORK_MEM, WORK_MEM } from '../src/warehouse/postgres/postgres-warehouse.js';
 import { countedTables, type FloorResult } from './duckdb-floor.js';
 
 async function listJson(dir: string): Promise<string[]> {
@@ -34,8 +35,9 @@ async function copyLines(client: pg.Client, table: string, dir: string): Promise
     if (!source.write(chunk)) await new Promise((r) => source.once('drain', r));
   };
   for (const f of files) {
-    // Small files in one read (a stream's setup costs more than reading 100 KB); big ones streamed.
-    if ((await stat(f)).size <= 1 << 26) await put(await readFile(f));
+    // Small files in one synchronous read (an awaited open, stat and read cost more than reading a
+    // few kilobytes; Harmonize reads its small files the same way); big ones streamed.
+    if (statSync(f).size <= 1 << 26) await put(readFileSync(f));
     else
       for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
         await put(chunk);
@@ -120,6 +122,9 @@ export async function runPostgresFloor(
     phasesMs[name] = Math.round(performance.now() - t0);
   };
   try {
+    // The same session memory Harmonize's engine sets, so the ratio compares designs, not settings.
+    await client.query(`SET work_mem = '${WORK_MEM}'`);
+    await client.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
     await client.query(`CREATE SCHEMA "${schema}"`);
     await client.query(`SET search_path = "${schema}"`);
     await client.query('BEGIN');

@@ -26,6 +26,7 @@ export function shadowed(wh: Warehouse): Warehouse {
     ...(wh.appendRows ? { appendRows: wh.appendRows.bind(wh) } : {}),
     transaction: (fn) => wh.transaction(fn),
     rawRecords: (files, onProgress) => wh.rawRecords(files, onProgress),
+    ...(wh.loadTypedRecords ? { loadTypedRecords: wh.loadTypedRecords.bind(wh) } : {}),
     lock: () => wh.lock(),
     close: () => wh.close(),
   };

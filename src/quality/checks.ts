@@ -43,7 +43,7 @@ function tableChecks(d: SqlDialect, t: Table, scope?: CheckScope): CheckSpec[] {
   const only = (extra = '') => (changed ? ` AND (${changed}${extra})` : '');
   const spec = (n: string, sql: string): CheckSpec => ({ name: n, sql, ...(params ? { params } : {}) });
   const checks: CheckSpec[] = [];
-  if (t.primaryKey?.length) {
+  if (t.primaryKey?.length && !d.enforcesPrimaryKeys) {
     const pk = t.primaryKey.map(q).join(', ');
     const keyOfChanged =
       changed && t.primaryKey.length === 1

@@ -1,9 +1,10 @@
-// Stage one kind of record: raw files → parse and validate in the warehouse → good rows into the
-// staging table with lineage, bad ones into rejected_records with file, line, reason and raw text.
-// Files go in batches of bounded size, so the raw records held at once stay bounded whatever the
-// input. A batch is parsed once for its good rows; only when some records did not make it (the
-// record count of the raw relation tells) is it parsed again for the rejects. Returns per-file
-// counts so the manifest and the run summary can account for every record.
+// Stage one kind of record: raw files → parse and validate → good rows into the staging table
+// with lineage, bad ones into rejected_records with file, line, reason and raw text. Files go in
+// batches of bounded size, so the raw records held at once stay bounded whatever the input. An
+// engine with a typed bulk path (Warehouse.loadTypedRecords) loads the plain records itself and
+// leaves only the rest to the SQL parse. A raw relation is parsed once for its good rows; only
+// when some records did not make it (its record count tells) is it parsed again for the rejects.
+// Returns per-file counts so the manifest and the run summary can account for every record.
 import type { RecordSpec } from '../model/records.js';
 import { rejectedRecords } from '../model/tables.js';
 import type { RawFile, RawRelation, Warehouse } from '../warehouse/warehouse.js';
@@ -40,36 +41,32 @@ export function batchFiles(files: RawFile[], limit: number): RawFile[][] {
   return batches;
 }
 
-async function stageBatch(
-  wh: Warehouse,
-  spec: RecordSpec,
-  rel: RawRelation,
-  runId: string,
-  counts: StageCounts,
-): Promise<void> {
+interface Parsed {
+  staged: number;
+  /** Records per file of the relation, and the rejected ones among them. */
+  records: Map<string, number>;
+  rejected: Map<string, number>;
+}
+
+/** Parses a raw relation: the good records into staging, the others into rejected_records. */
+async function parseInto(wh: Warehouse, spec: RecordSpec, rel: RawRelation, runId: string): Promise<Parsed> {
   const d = wh.dialect;
-  const q = d.quoteId;
   const perFile = await wh.query<{ source_file: string; n: number }>(
     `SELECT source_file, count(*) AS n FROM (${rel.sql}) r GROUP BY source_file`,
     rel.params,
   );
-  const records = perFile.reduce((n, r) => n + Number(r.n), 0);
-  const cols = spec.fields.map((f) => q(f.column)).join(', ');
+  const records = new Map(perFile.map((r) => [r.source_file, Number(r.n)]));
+  const total = perFile.reduce((n, r) => n + Number(r.n), 0);
+  const cols = spec.fields.map((f) => d.quoteId(f.column)).join(', ');
   const parsed = d.parseRecords(rel.sql, spec);
-  const p = rel.params.length;
   const staged = await wh.execute(
     `INSERT INTO ${d.table(spec.table.name)} (${cols}, "_source_file", "_source_line", "_run_id")
-     SELECT ${cols}, source_file, source_line, ${d.param(p + 1)} FROM (${parsed}) p WHERE reason IS NULL`,
+     SELECT ${cols}, source_file, source_line, ${d.param(rel.params.length + 1)} FROM (${parsed}) p WHERE reason IS NULL`,
     [...rel.params, runId],
   );
   const rejected =
-    staged < records ? await insertRejects(wh, spec, parsed, rel, runId) : new Map<string, number>();
-  for (const r of perFile) {
-    const bad = rejected.get(r.source_file) ?? 0;
-    counts.perFile.set(r.source_file, { staged: Number(r.n) - bad, rejected: bad });
-  }
-  counts.staged += staged;
-  counts.rejected += records - staged;
+    staged < total ? await insertRejects(wh, spec, parsed, rel, runId) : new Map<string, number>();
+  return { staged, records, rejected };
 }
 
 /** The second parse, for the records the first one did not stage; returns rejects per file. */
@@ -102,6 +99,44 @@ async function insertRejects(
   }
 }
 
+async function withRelation<T>(rel: RawRelation, fn: (rel: RawRelation) => Promise<T>): Promise<T> {
+  try {
+    return await fn(rel);
+  } finally {
+    await rel.dispose();
+  }
+}
+
+/** One batch, typed where the engine can, parsed in SQL otherwise; counts added to counts. */
+async function stageBatch(
+  wh: Warehouse,
+  spec: RecordSpec,
+  batch: RawFile[],
+  runId: string,
+  counts: StageCounts,
+): Promise<void> {
+  const none: Parsed = { staged: 0, records: new Map(), rejected: new Map() };
+  let records: Map<string, number>;
+  let p: Parsed;
+  if (wh.loadTypedRecords) {
+    const columns = spec.fields.map((f) => wh.dialect.quoteId(f.column));
+    const target = { table: wh.dialect.table(spec.table.name), columns, spec, runId };
+    const typed = await wh.loadTypedRecords(batch, target);
+    records = typed.records;
+    p = typed.rest ? await withRelation(typed.rest, (rel) => parseInto(wh, spec, rel, runId)) : none;
+    p.staged += typed.loaded;
+  } else {
+    p = await withRelation(await wh.rawRecords(batch), (rel) => parseInto(wh, spec, rel, runId));
+    records = p.records;
+  }
+  for (const [file, n] of records) {
+    const bad = p.rejected.get(file) ?? 0;
+    counts.perFile.set(file, { staged: n - bad, rejected: bad });
+    counts.rejected += bad;
+  }
+  counts.staged += p.staged;
+}
+
 export async function stageRecords(
   wh: Warehouse,
   spec: RecordSpec,
@@ -110,14 +145,8 @@ export async function stageRecords(
   opts: StageOptions = {},
 ): Promise<StageCounts> {
   const counts: StageCounts = { staged: 0, rejected: 0, perFile: new Map() };
-  for (const batch of batchFiles(files, opts.batchBytes ?? DEFAULT_BATCH_BYTES)) {
-    const rel = await wh.rawRecords(batch);
-    try {
-      await stageBatch(wh, spec, rel, runId, counts);
-    } finally {
-      await rel.dispose();
-    }
-  }
+  for (const batch of batchFiles(files, opts.batchBytes ?? DEFAULT_BATCH_BYTES))
+    await stageBatch(wh, spec, batch, runId, counts);
   // Fresh statistics let the planner join the new rows well in the transforms that follow.
   const analyze = wh.dialect.analyze(wh.dialect.table(spec.table.name));
   if (counts.staged > 0 && analyze) await wh.execute(analyze);

@@ -12,7 +12,13 @@ import {
   insertUsersSql,
   type Scope,
 } from './dimensions.js';
-import { insertSongplaysSql, rematchSongplaysSql } from './songplays.js';
+import {
+  possibleCopiesSql,
+  insertSongplaysSql,
+  laterCopiesSql,
+  laterCopiesTable,
+  rematchSongplaysSql,
+} from './songplays.js';
 
 export const affectedKeys = ['user_id', 'song_id', 'artist_id', 'start_time'] as const;
 
@@ -63,6 +69,20 @@ export interface TransformOptions {
   firstLoad: boolean;
 }
 
+/** The run's songplays; the later copies of events staged twice are listed first, if there are any. */
+async function insertSongplays(wh: Warehouse, opts: TransformOptions): Promise<void> {
+  const d = wh.dialect;
+  const [repeats] = await wh.query<{ n: number }>(possibleCopiesSql(d), [opts.runId]);
+  const laterCopies = Number(repeats?.n ?? 0) > 0;
+  const later = d.quoteId(laterCopiesTable);
+  if (laterCopies) {
+    await wh.execute(`DROP TABLE IF EXISTS ${later}`);
+    await wh.execute(laterCopiesSql(d), [opts.runId]);
+  }
+  await wh.execute(insertSongplaysSql(d, { fresh: opts.firstLoad, laterCopies }), [opts.runId]);
+  if (laterCopies) await wh.execute(`DROP TABLE ${later}`);
+}
+
 export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Promise<void> {
   const d = wh.dialect;
   const scope: Scope = opts.firstLoad ? 'all' : 'affected';
@@ -78,7 +98,7 @@ export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Pr
     await wh.execute(insert(scope));
   }
   if (catalogChanged) await wh.execute(rematchSongplaysSql(d), [opts.runId]);
-  await wh.execute(insertSongplaysSql(d), [opts.runId]);
-  await wh.execute(insertTimeSql(d), [opts.runId]);
+  await insertSongplays(wh, opts);
+  await wh.execute(insertTimeSql(d, { fresh: opts.firstLoad }), [opts.runId]);
   if (!opts.firstLoad) await wh.execute(deleteOrphanTimeSql(d));
 }

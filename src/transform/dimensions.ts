@@ -60,14 +60,15 @@ export function insertArtistsSql(d: SqlDialect, scope: Scope): string {
 }
 
 /** INSERT the time rows of one run's songplays (parameter 1 = run id) that are missing. */
-export function insertTimeSql(d: SqlDialect): string {
+export function insertTimeSql(d: SqlDialect, opts: { fresh: boolean }): string {
   const parts = (['hour', 'day', 'week', 'month', 'year', 'weekday'] as const)
     .map((p) => `${d.datePart(p, 't.start_time')} AS ${d.quoteId(p)}`)
     .join(', ');
   const t = d.table('time');
   return `INSERT INTO ${t} (start_time, hour, day, week, month, year, weekday)
-    SELECT t.start_time, ${parts} FROM (SELECT DISTINCT start_time FROM ${d.table('songplays')} WHERE _run_id = ${d.param(1)}) t
-    WHERE NOT EXISTS (SELECT 1 FROM ${t} x WHERE x.start_time = t.start_time)`;
+    SELECT t.start_time, ${parts} FROM (SELECT DISTINCT start_time FROM ${d.table('songplays')} WHERE _run_id = ${d.param(1)}) t${
+      opts.fresh ? '' : `\n    WHERE NOT EXISTS (SELECT 1 FROM ${t} x WHERE x.start_time = t.start_time)`
+    }`;
 }
 
 /** Remove time rows that no songplay references any more (after a reload removed facts). */

@@ -15,6 +15,8 @@ export interface PickPerKey {
 
 export interface SqlDialect {
   readonly name: string;
+  /** Primary keys are constraints the engine enforces, so no check needs to verify them. */
+  readonly enforcesPrimaryKeys: boolean;
   quoteId: (name: string) => string;
   /** A qualified table reference (schema-aware engines prefix their schema). */
   table: (name: string) => string;
@@ -23,6 +25,13 @@ export interface SqlDialect {
   param: (i: number) => string;
   createTable: (t: Table, opts?: { ifNotExists?: boolean; temporary?: boolean }) => string;
   dropTable: (name: string) => string;
+  /**
+   * Statements that drop and re-create a table's primary-key constraint, so that a bulk load into
+   * an empty table builds the index once, sorted, instead of row by row; '' where the engine keeps
+   * no primary keys.
+   */
+  dropPrimaryKey: (t: Table) => string;
+  addPrimaryKey: (t: Table) => string;
   /** A TIMESTAMP (UTC, no zone) from epoch milliseconds, exact to the millisecond. */
   epochMsToTimestamp: (expr: string) => string;
   /** Integer calendar parts of a timestamp; weekday is 0 = Sunday … 6 = Saturday. */

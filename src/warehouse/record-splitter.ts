@@ -5,7 +5,7 @@
 // read in one go; larger ones stream in 1 MiB chunks and are read whole only when they may be one
 // JSON value and are at most `wholeFileLimit` bytes, so memory stays flat.
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { inputError } from '../errors.js';
 import { arrayElements, parses } from './lenient-json.js';
@@ -30,6 +30,11 @@ export interface SplitOptions {
   smallFileLimit?: number;
   /** Called with the number of bytes read since the last call. */
   onBytes?: (bytes: number) => void;
+  /**
+   * The file's size when known: a small file is then read in one synchronous call — an awaited
+   * open, stat, read and close cost more than reading a few kilobytes (7,100 song files: 2.1 s).
+   */
+  size?: number;
 }
 
 const defaultWholeFileLimit = 64 * 1024 * 1024;
@@ -44,15 +49,19 @@ export async function* splitRecordBytes(
   path: string,
   opts: SplitOptions = {},
 ): AsyncGenerator<RecordBytes[]> {
-  const fh = await open(path, 'r');
   const wholeLimit = opts.wholeFileLimit ?? defaultWholeFileLimit;
+  const smallLimit = opts.smallFileLimit ?? defaultSmallFileLimit;
   let content: Buffer | undefined;
-  try {
-    const { size } = await fh.stat();
-    const small = size <= (opts.smallFileLimit ?? defaultSmallFileLimit);
-    if (small || (size <= wholeLimit && (await mayBeWhole(fh, size)))) content = await fh.readFile();
-  } finally {
-    await fh.close();
+  if (opts.size !== undefined && opts.size <= smallLimit) content = readFileSync(path);
+  else {
+    const fh = await open(path, 'r');
+    try {
+      const { size } = await fh.stat();
+      const small = size <= smallLimit;
+      if (small || (size <= wholeLimit && (await mayBeWhole(fh, size)))) content = await fh.readFile();
+    } finally {
+      await fh.close();
+    }
   }
   if (!content) {
     yield* streamedLines(path, opts);

@@ -1,7 +1,6 @@
 // Dialect pieces shared by the engines that follow standard SQL closely enough (DuckDB, PostgreSQL,
 // Redshift). An engine's dialect starts from these and overrides what differs.
 import type { Table } from '../model/types.js';
-import type { PickPerKey } from './dialect.js';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -33,13 +32,3 @@ export const rejectMessages: Record<string, string> = {
   missing_field: 'required field is missing or null',
   bad_type: 'field has the wrong type',
 };
-
-/** pickPerKey in standard SQL: row_number() over each key's rows in sort-key order. */
-export function pickPerKeyByWindow(q: PickPerKey): string {
-  const dir = q.pick === 'first' ? 'ASC' : 'DESC';
-  const order = q.by.map((b) => `${b} ${dir}`).join(', ');
-  const where = q.where ? ` AND (${q.where})` : '';
-  const cols = [q.key, ...q.columns].join(', ');
-  return `SELECT ${cols} FROM (SELECT ${cols}, row_number() OVER (PARTITION BY ${q.key} ORDER BY ${order}) AS rn
-    FROM ${q.from} WHERE ${q.key} IS NOT NULL${where}) x WHERE rn = 1`;
-}

@@ -1,5 +1,6 @@
 // The Warehouse seam: I/O against one engine (query, execute, bulk load of raw files, transaction,
 // lock, close). Everything outside warehouse/ talks to this interface and the SqlDialect only.
+import type { RecordSpec } from '../model/records.js';
 import type { SqlDialect } from './dialect.js';
 
 export type SqlValue = string | number | boolean | null | Date;
@@ -22,6 +23,25 @@ export interface RawRelation {
   params: SqlValue[];
   /** Drops whatever the load created (temporary tables). */
   dispose(): Promise<void>;
+}
+
+/** Where typed records go: a staging table, its spec (field columns in order) and the run. */
+export interface TypedTarget {
+  /** The staging table as the dialect qualifies it. */
+  table: string;
+  /** The spec fields' quoted column names, in spec order; the lineage columns follow. */
+  columns: string[];
+  spec: RecordSpec;
+  runId: string;
+}
+
+export interface TypedLoad {
+  /** Rows that went into the staging table typed. */
+  loaded: number;
+  /** Non-blank records of every file (typed or not). */
+  records: Map<string, number>;
+  /** The other records, raw, for parseRecords; undefined when there are none. */
+  rest?: RawRelation;
 }
 
 export interface WarehouseCapabilities {
@@ -54,6 +74,12 @@ export interface Warehouse {
   appendRows?(table: string, columns: string[], rows: SqlValue[][]): Promise<void>;
   /** Runs fn in one transaction: commit when it resolves, roll back when it throws. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * A faster bulk path than parsing raw records in SQL, where the engine has one: the files'
+   * plain records (warehouse/typed-records.ts) go straight into the staging table, the others come
+   * back raw for parseRecords. Engines without it are given rawRecords and the parse.
+   */
+  loadTypedRecords?(files: RawFile[], target: TypedTarget): Promise<TypedLoad>;
   /** Makes the raw records of these files queryable (one record per non-blank line, see README). */
   rawRecords(files: RawFile[], onProgress?: (bytes: number) => void): Promise<RawRelation>;
   /** Holds the run lock until release; a second run waits (see README). */

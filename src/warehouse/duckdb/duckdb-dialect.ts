@@ -31,6 +31,7 @@ function pickPerKey(q: PickPerKey): string {
 
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
+  enforcesPrimaryKeys: false,
   quoteId: quoteIdent,
   table: (name) => quoteIdent(name),
   type: (t) => types[t],
@@ -40,6 +41,8 @@ export const duckdbDialect: SqlDialect = {
   createTable: (t: Table, opts = {}) =>
     createTableSql(t, quoteIdent(t.name), (c) => types[c.type], { ...opts, primaryKey: false }),
   dropTable: (name) => `DROP TABLE IF EXISTS ${quoteIdent(name)}`,
+  dropPrimaryKey: () => '',
+  addPrimaryKey: () => '',
   epochMsToTimestamp: (e) => `epoch_ms(CAST(${e} AS BIGINT))`,
   datePart: (part, e) =>
     part === 'weekday' ? `CAST(dayofweek(${e}) AS INTEGER)` : `CAST(${part}(${e}) AS INTEGER)`,

@@ -58,7 +58,7 @@ function integerValue(x: FieldInput, r: IntRange): string {
   const rounded = `round(${trimmed(x)}::numeric)`;
   const fromString = `CASE WHEN ${trimmed(x)} ~ ${numericPattern} THEN
       CASE WHEN ${rounded} BETWEEN ${r.lo} AND ${r.hi} THEN ${rounded}::${r.sql} END END`;
-  return `CASE WHEN ${x.type} = 'number' AND strpos(${x.text}, '.') = 0 AND length(${x.text}) <= ${r.digits} THEN (${x.text})::${r.sql}
+  return `CASE WHEN ${x.type} = 'number' AND strpos(${x.text}, '.') = 0 AND octet_length(${x.text}) <= ${r.digits} THEN (${x.text})::${r.sql}
     ELSE CAST(${byKind(x, r.sql, fromNumber, fromString)} AS ${r.sql}) END`;
 }
 
@@ -71,7 +71,7 @@ function doubleValue(x: FieldInput): string {
   const fromString = `CASE WHEN ${s} ~ ${numericPattern} THEN ${toDouble(`${s}::numeric`)}
       WHEN ${s} ~* '^[+-]?(inf|infinity)$' THEN CASE WHEN left(${s}, 1) = '-' THEN '-Infinity'::float8 ELSE 'Infinity'::float8 END
       WHEN ${s} ~* '^[+-]?nan$' THEN 'NaN'::float8 END`;
-  return `CASE WHEN ${x.type} = 'number' AND length(${x.text}) <= 300 THEN (${x.text})::float8
+  return `CASE WHEN ${x.type} = 'number' AND octet_length(${x.text}) <= 300 THEN (${x.text})::float8
     ELSE CAST(${byKind(x, 'double precision', toDouble(num(x.f)), fromString)} AS double precision) END`;
 }
 

@@ -1,7 +1,7 @@
 // Driver errors mapped once, at the seam: what the user can fix (unreachable server, credentials,
 // missing database or privileges, a lost connection) becomes a one-line warehouse error naming
 // user@host:port/db — never the password; any other SQL error is a bug-level Error with its cause.
-import { HarmonizeError, warehouseError } from '../../errors.js';
+import { ExitCode, HarmonizeError, warehouseError } from '../../errors.js';
 import type { ServerConfig } from '../url.js';
 
 interface DriverError extends Error {
@@ -91,6 +91,23 @@ function privilegeError(err: DriverError, cfg: ServerConfig): HarmonizeError {
 
 const firstLine = (e: Error) => (e.message || e.name).split('\n')[0] ?? '';
 
+/**
+ * A primary key the data broke (PostgreSQL enforces them; they stand in for the unique and not-null
+ * checks there): a failed quality check, exit 1, with the server's detail naming the key.
+ */
+function keyViolation(err: DriverError & { detail?: string; table?: string }): HarmonizeError {
+  const what = err.code === '23505' ? 'duplicate primary key' : 'null in a primary-key column';
+  const detail = err.detail ? `: ${err.detail}` : '';
+  return new HarmonizeError(
+    ExitCode.checksFailed,
+    `quality check failed: ${what} in ${err.table ?? 'a table'}${detail}`,
+    {
+      hint: 'the run was rolled back; fix the input that produced the duplicate',
+      cause: err,
+    },
+  );
+}
+
 /** A failed statement: user-fixable conditions as warehouse errors, the rest wrapped once. */
 export function queryError(e: unknown, cfg: ServerConfig): Error {
   if (e instanceof HarmonizeError) return e;
@@ -104,6 +121,7 @@ export function queryError(e: unknown, cfg: ServerConfig): Error {
       cause: err,
     });
   }
+  if (code === '23505' || code === '23502') return keyViolation(err);
   if (code.startsWith('53')) {
     return warehouseError(`PostgreSQL is out of resources: ${firstLine(err)}`, {
       where: place(cfg),

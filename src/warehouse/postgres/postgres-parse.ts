@@ -76,7 +76,9 @@ export function parseRecordsSql(relation: string, spec: RecordSpec): string {
   const parsed = `SELECT source_file, source_line, raw, ${jsonOf} AS j FROM (${relation}) r OFFSET 0`;
   const extracted = `SELECT source_file, source_line, raw, j, ${lookups.join(', ')} FROM (${parsed}) p OFFSET 0`;
   const typed = `SELECT source_file, source_line, raw, j,\n  ${values}\nFROM (${extracted}) e OFFSET 0`;
-  const reasoned = `SELECT *, ${reasonCase(spec)} AS rf FROM (${typed}) v OFFSET 0`;
+  // No fence here: re-evaluating the reason CASE where it is used costs less than another
+  // projection of every row (measured: 12.5 s instead of 14.6 s for 806k events).
+  const reasoned = `SELECT *, ${reasonCase(spec)} AS rf FROM (${typed}) v`;
   const split = `SELECT *, split_part(rf, ':', 1) AS reason, split_part(rf, ':', 2) AS field FROM (${reasoned}) q`;
   return `SELECT source_file, source_line, ${cols}, reason,
   CASE WHEN reason IS NOT NULL THEN ${messageCase()} END AS message,

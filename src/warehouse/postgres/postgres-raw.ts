@@ -53,7 +53,14 @@ function encodeBatch(file: Buffer, batch: RecordBytes[]): Buffer {
   return out.subarray(0, pos);
 }
 
-async function* copyRows(files: RawFile[], onProgress?: (bytes: number) => void): AsyncGenerator<Buffer> {
+/** Which records of a file to copy; all when not given. */
+export type KeepRecord = (f: RawFile, r: RecordBytes) => boolean;
+
+async function* copyRows(
+  files: RawFile[],
+  onProgress?: (bytes: number) => void,
+  keep?: KeepRecord,
+): AsyncGenerator<Buffer> {
   let bytes = 0;
   const onBytes = (n: number) => {
     bytes += n;
@@ -62,8 +69,11 @@ async function* copyRows(files: RawFile[], onProgress?: (bytes: number) => void)
   for (const f of files) {
     // Always quoted: an empty file name would read as NULL unquoted.
     const file = Buffer.concat([quoted(Buffer.from(f.sourceFile)), Buffer.from([DELIM])]);
-    for await (const batch of splitRecordBytes(f.localPath, { label: f.sourceFile, onBytes }))
-      yield encodeBatch(file, batch);
+    const size = f.bytes === undefined ? {} : { size: f.bytes };
+    for await (const batch of splitRecordBytes(f.localPath, { label: f.sourceFile, onBytes, ...size })) {
+      const kept = keep ? batch.filter((r) => keep(f, r)) : batch;
+      if (kept.length > 0) yield encodeBatch(file, kept);
+    }
   }
 }
 
@@ -73,8 +83,9 @@ export async function copyRawRecords(
   table: string,
   files: RawFile[],
   onProgress?: (bytes: number) => void,
+  keep?: KeepRecord,
 ): Promise<number> {
   const copy = client.query(copyFrom(copySql(table)));
-  await pipeline(Readable.from(copyRows(files, onProgress)), copy);
+  await pipeline(Readable.from(copyRows(files, onProgress, keep)), copy);
   return copy.rowCount;
 }

@@ -10,12 +10,17 @@ import type { SqlDialect } from '../dialect.js';
 import { quoteIdent } from '../sql-common.js';
 import { traced } from '../trace.js';
 import { describeWarehouse, type ServerConfig } from '../url.js';
-import type { RawFile, RawRelation, Row, SqlValue, Warehouse } from '../warehouse.js';
+import type { RawFile, RawRelation, Row, SqlValue, TypedLoad, TypedTarget, Warehouse } from '../warehouse.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { connectError, place, queryError } from './postgres-errors.js';
 import { tryJsonbFunctionSql } from './postgres-parse.js';
 import { copyRawRecords, rawTableSql } from './postgres-raw.js';
+import { copyLeftOvers, copyTypedRecords } from './postgres-typed.js';
 import { toParam, typeParsers } from './postgres-values.js';
+
+/** Session memory for sorts and hashes, and for index builds (see setUpSession). */
+export const WORK_MEM = '64MB';
+export const MAINTENANCE_WORK_MEM = '256MB';
 
 export interface PostgresOptions {
   /** How long a run waits for another run's lock on the same schema before failing (default 60 s). */
@@ -57,6 +62,10 @@ export async function openPostgres(cfg: ServerConfig, opts: PostgresOptions = {}
 async function setUpSession(client: pg.Client, cfg: ServerConfig): Promise<void> {
   await client.query(`SET TIME ZONE 'UTC'`);
   await client.query('SET extra_float_digits = 1'); // shortest exact float text, as DuckDB prints
+  // Sorts and hashes of a load's set-wise statements stay in memory (the 4 MB default spills them
+  // to disk), and primary keys re-created after a first load build in one pass.
+  await client.query(`SET work_mem = '${WORK_MEM}'`);
+  await client.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
   await client.query(tryJsonbFunctionSql);
   if (cfg.schema) {
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when it exists.
@@ -130,6 +139,33 @@ class PostgresWarehouse implements Warehouse {
       throw e instanceof HarmonizeError ? e : queryError(e, this.cfg);
     }
     return { sql: `SELECT source_file, source_line, raw FROM ${table}`, params: [], dispose: drop };
+  }
+
+  /** Plain records typed in Node, in one COPY; the rest raw into a temporary table (postgres-typed.ts). */
+  async loadTypedRecords(files: RawFile[], target: TypedTarget): Promise<TypedLoad> {
+    let typed;
+    try {
+      typed = await traced(`COPY ${target.table} FROM STDIN -- typed, ${files.length} files`, () =>
+        copyTypedRecords(this.client, files, target),
+      );
+    } catch (e) {
+      throw e instanceof HarmonizeError ? e : queryError(e, this.cfg);
+    }
+    if (typed.leftOver.size === 0) return { loaded: typed.typed, records: typed.records };
+    const table = quoteIdent(`_hz_raw_${++this.rawSeq}`);
+    const drop = () => this.execute(`DROP TABLE IF EXISTS ${table}`).then(() => undefined);
+    await drop();
+    await this.execute(rawTableSql(table));
+    try {
+      await traced(`COPY ${table} FROM STDIN -- the rest of ${typed.leftOver.size} files`, () =>
+        copyLeftOvers(this.client, table, typed.leftOver),
+      );
+    } catch (e) {
+      await drop().catch(() => undefined);
+      throw e instanceof HarmonizeError ? e : queryError(e, this.cfg);
+    }
+    const rest = { sql: `SELECT source_file, source_line, raw FROM ${table}`, params: [], dispose: drop };
+    return { loaded: typed.typed, records: typed.records, rest };
   }
 
   /** Waits up to lockWaitMs for another run on the same schema, then fails with a clear error. */
