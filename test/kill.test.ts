@@ -47,6 +47,17 @@ async function snapshot(db: string) {
   }
 }
 
+async function shadowTables(db: string): Promise<unknown[]> {
+  const wh = await openDuckDb({ path: db });
+  try {
+    return await wh.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%hz_next%'`,
+    );
+  } finally {
+    await wh.close();
+  }
+}
+
 function runAndKill(args: string[], afterMs: number): Promise<void> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
@@ -107,6 +118,34 @@ describe('killed runs', () => {
       expect(s.tables.staging_events).toBe(60_001);
     }
   }, 240_000);
+
+  it('leave a fresh load (built in shadow tables) unseen until it is swapped in', async () => {
+    let killedMidBuild = 0;
+    for (const [i, ms] of [300, 600, 900, 1200].entries()) {
+      const db = join(d.path, `fresh${i}.duckdb`);
+      const args = [
+        'etl',
+        '--songs',
+        join(d.path, 'songs'),
+        '--logs',
+        join(d.path, 'big'),
+        '--warehouse',
+        `duckdb:${db}`,
+      ];
+      await runAndKill([...args, '--quiet'], ms);
+      const afterKill = await snapshot(db).catch(() => undefined); // killed before the file existed
+      if (afterKill && (await shadowTables(db)).length > 0) killedMidBuild++;
+      const rows = afterKill?.songplays?.length ?? 0;
+      expect([0, 60_000]).toContain(rows);
+      if (rows === 0) expect(afterKill?.users ?? []).toEqual([]);
+      const rerun = await harmonize([...args, '--json']);
+      expect(rerun.code).toBe(0);
+      expect((JSON.parse(rerun.stdout) as { tables: Record<string, number> }).tables.songplays).toBe(60_000);
+      expect(await shadowTables(db)).toEqual([]);
+    }
+    // At least one kill must have caught a build in the act, or the loop proves nothing.
+    expect(killedMidBuild).toBeGreaterThan(0);
+  }, 120_000);
 
   it('refuses a second writer with one line and exit 3', async () => {
     const db = join(d.path, 'locked.duckdb');

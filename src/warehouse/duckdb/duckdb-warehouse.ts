@@ -53,7 +53,7 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Warehouse> {
       cause: e,
     });
   }
-  return new DuckDbWarehouse(instance, await instance.connect(), opts.path, threads);
+  return new DuckDbWarehouse(instance, await instance.connect(), opts.path);
 }
 
 const toDuck = (v: SqlValue): DuckDBValue => (v instanceof Date ? v.toISOString() : v);
@@ -66,17 +66,15 @@ class DuckDbWarehouse implements Warehouse {
     freshLoad: 'swap',
   } as const;
   readonly description: string;
-  private inTransaction = false;
   private readonly raw: RawTables;
 
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     path: string,
-    threads: number,
   ) {
     this.description = `duckdb:${path}`;
-    this.raw = new RawTables(instance, conn, threads, (fn, sql) => this.wrap(fn, sql));
+    this.raw = new RawTables(conn, (fn, sql) => this.wrap(fn, sql));
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
@@ -103,17 +101,12 @@ class DuckDbWarehouse implements Warehouse {
     await this.wrap(() => this.conn.run(sql, lists), sql);
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    this.inTransaction = true;
-    try {
-      return await inTransaction((sql) => this.execute(sql), fn);
-    } finally {
-      this.inTransaction = false;
-    }
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return inTransaction((sql) => this.execute(sql), fn);
   }
 
   rawRecords(files: RawFile[]): Promise<RawRelation> {
-    return this.raw.load(files, this.inTransaction);
+    return this.raw.load(files);
   }
 
   lock(): Promise<() => Promise<void>> {
@@ -122,7 +115,6 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   close(): Promise<void> {
-    this.raw.close();
     this.conn.closeSync();
     this.instance.closeSync();
     return Promise.resolve();

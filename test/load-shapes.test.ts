@@ -1,0 +1,148 @@
+// How a run loads, on every engine: a fresh load (first load, full refresh) that fails leaves
+// nothing behind — DuckDB builds it in shadow tables and swaps them in — staging in small batches
+// gives the same warehouse as one batch, checks of an incremental run look at what it changed
+// (whole tables with fullChecks, or after a run that skipped them), and a file that is not
+// UTF-8 stops the run naming its first bad line.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HarmonizeError } from '../src/errors.js';
+import type { CheckSpec } from '../src/quality/checks.js';
+import { event, jsonLines, song } from './support/data.js';
+import { starSnapshot, type DuckFixture } from './support/duckdb.js';
+import { contractEngines } from './support/engines.js';
+
+const engines = await contractEngines();
+let f: DuckFixture;
+
+const songs = () => join(f.dir.path, 'songs');
+const logs = () => join(f.dir.path, 'logs');
+const dayFile = (d: number) => `logs/2018/11/2018-11-${String(d).padStart(2, '0')}-events.json`;
+
+async function writeInput(days = 3) {
+  await f.dir.write(
+    'songs/A/s1.json',
+    JSON.stringify(
+      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
+    ),
+  );
+  for (let d = 1; d <= days; d++) {
+    const base = Date.UTC(2018, 10, d, 12);
+    const recs = Array.from({ length: 20 }, (_, i) =>
+      event({ ts: base + i, userId: String(i % 4), sessionId: d * 10 + (i % 4), itemInSession: i }),
+    );
+    await f.dir.write(dayFile(d), jsonLines(recs));
+  }
+}
+
+/** Table names a user would see, with Harmonize's internal ones (shadows) among them. */
+async function tableNames(): Promise<string[]> {
+  const rows = await f.wh.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE '%hz_next%'`,
+  );
+  return rows.map((r) => r.name);
+}
+
+const failing: CheckSpec = { name: 'always fails', sql: 'SELECT 1 AS x' };
+
+describe.each(engines)('on $name', (engine) => {
+  beforeEach(async () => {
+    f = await engine.open();
+  });
+  afterEach(() => f.close());
+
+  describe('a fresh load that fails', () => {
+    it('on a check leaves the tables empty and no shadow tables', async () => {
+      await writeInput();
+      const err = await f.etl(songs(), logs(), { checks: [failing] }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 1 });
+      for (const t of ['staging_events', 'songplays', 'users', 'time', 'harmonize_files'])
+        expect(await f.count(t)).toBe(0);
+      expect(await tableNames()).toEqual([]);
+      const runs = await f.wh.query(`SELECT status FROM harmonize_runs`);
+      expect(runs).toEqual([{ status: 'failed' }]);
+    });
+
+    it('on a full refresh leaves the earlier load exactly as it was', async () => {
+      await writeInput();
+      await f.etl(songs(), logs());
+      const before = await starSnapshot(f.wh);
+      await f.dir.write(dayFile(4), jsonLines([event({ ts: Date.UTC(2018, 10, 4) })]));
+      const err = await f
+        .etl(songs(), logs(), { fullRefresh: true, checks: [failing] })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 1 });
+      expect(await starSnapshot(f.wh)).toEqual(before);
+      expect(await f.count('harmonize_files')).toBe(4);
+      expect(await tableNames()).toEqual([]);
+    });
+  });
+
+  it('stages in small batches exactly what one batch stages', async () => {
+    await writeInput(5);
+    const one = await f.etl(songs(), logs());
+    const oneSnapshot = await starSnapshot(f.wh);
+    const small = await f.etl(songs(), logs(), { fullRefresh: true, stageBatchBytes: 1 });
+    expect(small.records).toEqual(one.records);
+    expect(await starSnapshot(f.wh)).toEqual(oneSnapshot);
+    const perFile = await f.wh.query(`SELECT source_file, records, rejects FROM harmonize_files ORDER BY 1`);
+    expect(perFile).toHaveLength(6);
+    expect(
+      perFile.every((r) => Number(r.records) === (String(r.source_file).includes('songs') ? 1 : 20)),
+    ).toBe(true);
+  });
+
+  describe('checks of a run that adds to the warehouse', () => {
+    it('cover what the run changed, whole tables when asked or after a run without checks', async () => {
+      await writeInput(2);
+      expect((await f.etl(songs(), logs())).checks.scope).toBe('full');
+      await f.dir.write(dayFile(3), jsonLines([event({ ts: Date.UTC(2018, 10, 3, 9) })]));
+      expect((await f.etl(songs(), logs())).checks.scope).toBe('run');
+      // A songplay that breaks a reference, written behind Harmonize's back, outside any run's scope.
+      await f.wh.execute(
+        `INSERT INTO songplays (songplay_id, start_time, user_id, level, _source_file, _source_line, _run_id)
+         VALUES ('manual', TIMESTAMP '2018-11-01 00:00:00', 'nobody', 'free', 'x', 1, 'manual')`,
+      );
+      await f.dir.write(dayFile(4), jsonLines([event({ ts: Date.UTC(2018, 10, 4, 9) })]));
+      const scoped = await f.etl(songs(), logs());
+      expect(scoped.checks).toMatchObject({ scope: 'run', failed: 0 });
+      await f.dir.write(dayFile(5), jsonLines([event({ ts: Date.UTC(2018, 10, 5, 9) })]));
+      const err = await f.etl(songs(), logs(), { fullChecks: true }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 1 });
+      expect((err as { summary: { checks: { scope: string } } }).summary.checks.scope).toBe('full');
+      await f.wh.execute(`DELETE FROM songplays WHERE songplay_id = 'manual'`);
+      expect((await f.etl(songs(), logs(), { skipChecks: true })).checks.scope).toBe('skipped');
+      await f.dir.write(dayFile(6), jsonLines([event({ ts: Date.UTC(2018, 10, 6, 9) })]));
+      expect((await f.etl(songs(), logs())).checks.scope).toBe('full');
+    });
+
+    it('catch a bad value among the rows the run added', async () => {
+      await writeInput(1);
+      await f.etl(songs(), logs());
+      await f.dir.write(dayFile(2), jsonLines([event({ ts: Date.UTC(2018, 10, 2, 9), level: 'gold' })]));
+      const err = await f.etl(songs(), logs()).catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 1 });
+      expect((err as Error).message).toContain('songplays.level in (free, paid)');
+    });
+  });
+
+  it('stops at a file that is not UTF-8, naming its first bad line', async () => {
+    await writeInput(1);
+    const good = JSON.stringify(event({ ts: Date.UTC(2018, 10, 2) }));
+    await f.dir.write(
+      dayFile(2),
+      Buffer.concat([
+        Buffer.from(`${good}\n${good}\n{"userId":"`),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('"}\n'),
+      ]),
+    );
+    const err = await f.etl(songs(), logs()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HarmonizeError);
+    expect((err as HarmonizeError).exitCode).toBe(4);
+    expect((err as HarmonizeError).oneLine()).toContain(
+      `${join(f.dir.path, dayFile(2))}:3: not valid UTF-8 text`,
+    );
+    expect(await f.count('staging_events')).toBe(0);
+    expect(await tableNames()).toEqual([]);
+  });
+});
