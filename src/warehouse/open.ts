@@ -8,7 +8,11 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
   switch (cfg.engine) {
     case 'duckdb': {
       const { openDuckDb } = await import('./duckdb/duckdb-warehouse.js');
-      return openDuckDb({ path: cfg.path });
+      return openDuckDb({
+        path: cfg.path,
+        ...(cfg.memoryLimit ? { memoryLimit: cfg.memoryLimit } : {}),
+        ...(cfg.threads ? { threads: cfg.threads } : {}),
+      });
     }
     case 'redshift':
       throw usageError('the Redshift engine is not built yet', {

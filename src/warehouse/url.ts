@@ -6,6 +6,10 @@ import { usageError } from '../errors.js';
 export interface DuckDbConfig {
   engine: 'duckdb';
   path: string;
+  /** DuckDB's memory_limit, e.g. 2GB (?memory_limit=); the engine's default when absent. */
+  memoryLimit?: string;
+  /** Worker threads (?threads=); all cores when absent. */
+  threads?: number;
 }
 
 export interface ServerConfig {
@@ -26,15 +30,7 @@ export const defaultWarehouseUrl = 'duckdb:harmonize.duckdb';
 const hint = 'use duckdb:<file>, postgres://user:pass@host:5432/db or redshift://user:pass@host:5439/db';
 
 export function parseWarehouseUrl(url: string): WarehouseConfig {
-  if (url.startsWith('duckdb:')) {
-    const path = url.slice('duckdb:'.length).replace(/^\/\//, '');
-    if (!path)
-      throw usageError('duckdb URL without a file', {
-        where: '--warehouse',
-        hint: 'e.g. duckdb:harmonize.duckdb',
-      });
-    return { engine: 'duckdb', path };
-  }
+  if (url.startsWith('duckdb:')) return parseDuckDbUrl(url);
   let u: URL;
   try {
     u = new URL(url);
@@ -66,13 +62,39 @@ export function parseWarehouseUrl(url: string): WarehouseConfig {
   return cfg;
 }
 
+const memorySize = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+/** duckdb:<file>[?memory_limit=<size>&threads=<n>] */
+function parseDuckDbUrl(url: string): DuckDbConfig {
+  const [rest = '', query] = url
+    .slice('duckdb:'.length)
+    .replace(/^\/\//, '')
+    .split(/\?(.*)/s, 2);
+  if (!rest)
+    throw usageError('duckdb URL without a file', {
+      where: '--warehouse',
+      hint: 'e.g. duckdb:harmonize.duckdb',
+    });
+  const cfg: DuckDbConfig = { engine: 'duckdb', path: rest };
+  for (const [key, value] of new URLSearchParams(query ?? '')) {
+    if (key === 'memory_limit' && memorySize.test(value)) cfg.memoryLimit = value.replace(/\s+/g, '');
+    else if (key === 'threads' && /^[1-9]\d*$/.test(value)) cfg.threads = Number(value);
+    else
+      throw usageError(`bad DuckDB option ${key}=${value}`, {
+        where: '--warehouse',
+        hint: 'DuckDB URLs take ?memory_limit=<size, e.g. 2GB> and &threads=<n>',
+      });
+  }
+  return cfg;
+}
+
 /** A URL with its password replaced by ***, for messages. */
 export function maskUrl(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }
 
 export function describeWarehouse(c: WarehouseConfig): string {
-  if (c.engine === 'duckdb') return `duckdb:${c.path}`;
+  if (c.engine === 'duckdb') return `duckdb:${c.path}`; // options are not part of the name
   const schema = c.schema ? `?schema=${c.schema}` : '';
   return `${c.engine}://${c.user}${c.password ? ':***' : ''}@${c.host}:${c.port}/${c.database}${schema}`;
 }
