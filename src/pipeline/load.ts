@@ -57,7 +57,10 @@ async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean):
   await createAffectedTables(wh);
   await ctx.step('stage', () => removeFiles(wh, filesToRemove(input.planned)));
   const counts = await stageAll(ctx, wh, input.planned, input.local);
-  await ctx.step('transform', () => applyTransforms(wh, { runId: ctx.runId, firstLoad: fresh }));
+  const songsChanged = input.planned.some((p) => p.kind === 'song' && p.plan.load.length > 0);
+  await ctx.step('transform', () =>
+    applyTransforms(wh, { runId: ctx.runId, firstLoad: fresh, songsChanged }),
+  );
   if (fresh) await ctx.step('commit', () => eachTable(wh, (t) => wh.dialect.addPrimaryKey(t)));
   await check(ctx, wh, scope);
   await dropAffectedTables(wh);
@@ -70,7 +73,9 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
   await createShadows(wh);
   try {
     const counts = await stageAll(ctx, next, input.planned, input.local);
-    await ctx.step('transform', () => applyTransforms(next, { runId: ctx.runId, firstLoad: true }));
+    await ctx.step('transform', () =>
+      applyTransforms(next, { runId: ctx.runId, firstLoad: true, songsChanged: true }),
+    );
     // Checks run after the swap, inside its transaction: user-written checks name the live tables,
     // and the swapped tables' rows are committed, so they are scanned on every thread.
     await wh.transaction(async () => {

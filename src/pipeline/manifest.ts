@@ -5,17 +5,24 @@ import type { FileKind } from '../extract/source.js';
 import { insertRows } from '../warehouse/insert-rows.js';
 import type { SqlValue, Warehouse } from '../warehouse/warehouse.js';
 
-export async function readManifest(wh: Warehouse, kind: FileKind): Promise<Map<string, ManifestEntry>> {
-  const rows = await wh.query<{ source_file: string; size: number; version: string; fingerprint: string }>(
-    `SELECT source_file, size, version, fingerprint FROM ${wh.dialect.table('harmonize_files')} WHERE kind = ${wh.dialect.param(1)}`,
-    [kind],
-  );
-  return new Map(
-    rows.map((r) => [
-      r.source_file,
-      { size: Number(r.size), version: r.version, fingerprint: r.fingerprint },
-    ]),
-  );
+interface ManifestRecord {
+  source_file: string;
+  kind: FileKind;
+  size: number;
+  version: string;
+  fingerprint: string;
+}
+
+/** Every loaded file of each kind, in one query (read as one JSON value: see jsonRows). */
+export async function readManifests(wh: Warehouse): Promise<Record<FileKind, Map<string, ManifestEntry>>> {
+  const d = wh.dialect;
+  const cols = ['source_file', 'kind', 'size', 'version', 'fingerprint'];
+  const [row] = await wh.query<{ j: string }>(d.jsonRows(cols, d.table('harmonize_files')));
+  const rows = JSON.parse(row?.j ?? '[]') as ManifestRecord[];
+  const out: Record<FileKind, Map<string, ManifestEntry>> = { song: new Map(), event: new Map() };
+  for (const r of rows)
+    out[r.kind]?.set(r.source_file, { size: Number(r.size), version: r.version, fingerprint: r.fingerprint });
+  return out;
 }
 
 export interface ManifestRow {

@@ -5,7 +5,7 @@ import type { FileKind, Source } from '../extract/source.js';
 import { stat } from 'node:fs/promises';
 import type { RawFile } from '../warehouse/warehouse.js';
 import { mapLimit } from '../concurrency.js';
-import { readManifest } from './manifest.js';
+import { readManifests } from './manifest.js';
 import type { EtlOptions, RunContext } from './run-context.js';
 import { vanishedInRange } from './vanished.js';
 
@@ -18,9 +18,13 @@ export interface Planned {
   loadedBefore: number;
 }
 
-async function planKind(ctx: RunContext, kind: FileKind, source: Source): Promise<Planned> {
+async function planKind(
+  ctx: RunContext,
+  kind: FileKind,
+  source: Source,
+  manifest: Map<string, ManifestEntry>,
+): Promise<Planned> {
   const opts: EtlOptions = ctx.opts;
-  const manifest = opts.fullRefresh ? new Map<string, ManifestEntry>() : await readManifest(ctx.wh, kind);
   const ranged = kind === 'event' && (opts.from !== undefined || opts.to !== undefined);
   const range = ranged ? { from: opts.from, to: opts.to } : {};
   const plan = await planFiles(source, manifest, {
@@ -32,7 +36,12 @@ async function planKind(ctx: RunContext, kind: FileKind, source: Source): Promis
 }
 
 export async function planRun(ctx: RunContext): Promise<Planned[]> {
-  const planned = [await planKind(ctx, 'song', ctx.opts.songs), await planKind(ctx, 'event', ctx.opts.logs)];
+  const none = { song: new Map<string, ManifestEntry>(), event: new Map<string, ManifestEntry>() };
+  const manifests = ctx.opts.fullRefresh ? none : await readManifests(ctx.wh);
+  const planned = [
+    await planKind(ctx, 'song', ctx.opts.songs, manifests.song),
+    await planKind(ctx, 'event', ctx.opts.logs, manifests.event),
+  ];
   for (const p of planned) {
     const c = p.kind === 'song' ? ctx.summary.files.songs : ctx.summary.files.logs;
     c.new = p.plan.load.filter((f) => f.status === 'new').length;

@@ -2,10 +2,23 @@
 import { allTables } from '../model/tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
+/** Harmonize's tables that exist already, in one catalog query. */
+async function existingTables(wh: Warehouse): Promise<Set<string>> {
+  const names = allTables.map((t) => `'${t.name}'`).join(', ');
+  const rows = await wh.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables
+     WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name IN (${names})`,
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Creates the tables that are missing (every run starts here, so the usual case is one query). */
 export async function createTables(wh: Warehouse, opts: { drop?: boolean } = {}): Promise<string[]> {
   const d = wh.dialect;
   if (opts.drop) for (const t of [...allTables].reverse()) await wh.execute(d.dropTable(t.name));
-  for (const t of allTables) await wh.execute(d.createTable(t, { ifNotExists: true }));
+  const existing = opts.drop ? new Set<string>() : await existingTables(wh);
+  for (const t of allTables)
+    if (!existing.has(t.name)) await wh.execute(d.createTable(t, { ifNotExists: true }));
   return allTables.map((t) => t.name);
 }
 

@@ -40,7 +40,7 @@ export async function dropAffectedTables(wh: Warehouse): Promise<void> {
 }
 
 /** Adds the keys of the rows this run staged (parameter: run id). */
-async function collectNewKeys(wh: Warehouse, runId: string): Promise<void> {
+async function collectNewKeys(wh: Warehouse, runId: string, songsChanged: boolean): Promise<void> {
   const d = wh.dialect;
   const add = (key: string, sql: string) =>
     wh.execute(`INSERT INTO ${d.quoteId(`_hz_affected_${key}`)} (k) ${sql}`, [runId]);
@@ -48,6 +48,7 @@ async function collectNewKeys(wh: Warehouse, runId: string): Promise<void> {
     'user_id',
     `SELECT DISTINCT user_id FROM ${d.table('staging_events')} WHERE _run_id = ${d.param(1)} AND user_id <> ''`,
   );
+  if (!songsChanged) return;
   await add(
     'song_id',
     `SELECT DISTINCT song_id FROM ${d.table('staging_songs')} WHERE _run_id = ${d.param(1)}`,
@@ -67,6 +68,8 @@ export interface TransformOptions {
   runId: string;
   /** Star tables were empty before this run: build everything without per-key deletes. */
   firstLoad: boolean;
+  /** The run loaded or removed song files (else songs and artists stay as they are). */
+  songsChanged: boolean;
 }
 
 /** The run's songplays; the later copies of events staged twice are listed first, if there are any. */
@@ -86,11 +89,16 @@ async function insertSongplays(wh: Warehouse, opts: TransformOptions): Promise<v
 export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Promise<void> {
   const d = wh.dialect;
   const scope: Scope = opts.firstLoad ? 'all' : 'affected';
-  if (!opts.firstLoad) await collectNewKeys(wh, opts.runId);
-  const catalogChanged = !opts.firstLoad && (await hasRows(wh, d.quoteId('_hz_affected_song_id')));
+  const songs = opts.firstLoad || opts.songsChanged;
+  if (!opts.firstLoad) await collectNewKeys(wh, opts.runId, opts.songsChanged);
+  const catalogChanged = !opts.firstLoad && songs && (await hasRows(wh, d.quoteId('_hz_affected_song_id')));
   const dims: [string, string, (s: Scope) => string][] = [
-    ['songs', 'song_id', (s) => insertSongsSql(d, s)],
-    ['artists', 'artist_id', (s) => insertArtistsSql(d, s)],
+    ...(songs
+      ? ([
+          ['songs', 'song_id', (s) => insertSongsSql(d, s)],
+          ['artists', 'artist_id', (s) => insertArtistsSql(d, s)],
+        ] as [string, string, (s: Scope) => string][])
+      : []),
     ['users', 'user_id', (s) => insertUsersSql(d, s)],
   ];
   for (const [table, key, insert] of dims) {

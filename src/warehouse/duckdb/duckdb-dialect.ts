@@ -49,6 +49,8 @@ export const duckdbDialect: SqlDialect = {
   // DuckDB updates its statistics on every insert; ANALYZE would rescan the whole table.
   analyze: () => '',
   pickPerKey,
+  jsonRows: (columns, from) =>
+    `SELECT coalesce(CAST(to_json(list({${columns.map((c) => `${sqlString(c)}: ${quoteIdent(c)}`).join(', ')}})) AS VARCHAR), '[]') AS j FROM ${from}`,
   md5: (e) => `md5(${e})`,
   concatText: (es) => `concat(${es.join(', ')})`,
   parseRecords: (relation, spec) => parseRecordsSql(relation, spec, (t) => types[t]),

@@ -63,6 +63,8 @@ export function postgresDialect(schema?: string): SqlDialect {
       `(TIMESTAMP 'epoch' + (${e}) / 1000 * INTERVAL '1 second' + (${e}) % 1000 * INTERVAL '1 millisecond')`,
     datePart: (part, e) => `CAST(extract(${parts[part]} FROM ${e}) AS integer)`,
     pickPerKey,
+    jsonRows: (columns, from) =>
+      `SELECT coalesce(json_agg(json_build_object(${columns.map((c) => `'${c}', ${quoteIdent(c)}`).join(', ')})), '[]')::text AS j FROM ${from}`,
     md5: (e) => `md5(${e})`,
     concatText: (es) => `concat(${es.join(', ')})`,
     parseRecords: parseRecordsSql,
