@@ -1,5 +1,6 @@
-// SHA-256 of local files on a worker thread, so fingerprinting overlaps the warehouse's work instead
-// of delaying it: a run hashes every new file while the engine stages them. The worker reads each
+// SHA-256 of local files on a worker thread of the lowest priority, so fingerprinting overlaps the
+// warehouse's work instead of delaying it: a run hashes every new file while the engine stages
+// them, in the CPU time the engine leaves idle. The worker reads each
 // file through one reused 1 MiB buffer (flat memory whatever the file size) and is unref'd, so an
 // idle hasher never keeps the process alive. The worker's code is plain JavaScript held here as
 // text: it runs the same from dist/ and from the TypeScript sources under test.
@@ -7,8 +8,12 @@ import { Worker } from 'node:worker_threads';
 
 const workerCode = `
 const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync } = require('node:fs');
+const { openSync, readSync, closeSync, readlinkSync } = require('node:fs');
 const { createHash } = require('node:crypto');
+const { setPriority, constants } = require('node:os');
+// Lowest CPU priority for this thread alone (Linux: /proc/thread-self names its id): hashing then
+// takes the cycles the warehouse leaves idle instead of competing with it.
+try { setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), constants.priority.PRIORITY_LOW); } catch {}
 const buf = Buffer.allocUnsafe(1 << 20);
 parentPort.on('message', ({ id, path }) => {
   let fd;
