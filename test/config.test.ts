@@ -24,6 +24,34 @@ SONG_DATA='s3://udacity-dend/song_data'
 `;
 
 describe('warehouse URLs', () => {
+  it('takes DuckDB memory and thread settings, and refuses unknown ones in one line', () => {
+    expect(parseWarehouseUrl('duckdb:h.duckdb?memory_limit=2GB&threads=4')).toEqual({
+      engine: 'duckdb',
+      path: 'h.duckdb',
+      memoryLimit: '2GB',
+      threads: 4,
+    });
+    expect(parseWarehouseUrl('duckdb:h.duckdb?memory_limit=1.5 GiB')).toMatchObject({
+      memoryLimit: '1.5GiB',
+    });
+    for (const bad of [
+      'duckdb:h.duckdb?memory_limit=lots',
+      'duckdb:h.duckdb?threads=0',
+      'duckdb:h.duckdb?cache=1',
+    ]) {
+      const e = (() => {
+        try {
+          parseWarehouseUrl(bad);
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(e).toBeInstanceOf(HarmonizeError);
+      expect((e as HarmonizeError).exitCode).toBe(2);
+      expect((e as HarmonizeError).oneLine()).toMatch(/^--warehouse: bad DuckDB option/);
+    }
+  });
+
   it('parses every engine and masks passwords', () => {
     expect(parseWarehouseUrl('duckdb:data/h.duckdb')).toEqual({ engine: 'duckdb', path: 'data/h.duckdb' });
     const pg = parseWarehouseUrl('postgresql://ann:p%40ss@db.local:6543/sparkify?schema=analytics');

@@ -125,6 +125,28 @@ describe.each(engines)('on $name', (engine) => {
     });
   });
 
+  it("keeps each user's latest event: ties on ts go to the later file, then the later line", async () => {
+    await writeInput(1);
+    const ts = Date.UTC(2018, 10, 5, 12);
+    const e = (level: string, item: number) =>
+      event({ ts, userId: '42', level, sessionId: 900, itemInSession: item });
+    await f.dir.write('logs/a/2018-11-05-events.json', jsonLines([e('paid', 1), e('free', 2)]));
+    await f.dir.write('logs/b/2018-11-05-events.json', jsonLines([e('free', 3), e('paid', 4)]));
+    await f.etl(songs(), logs());
+    expect(await f.wh.query(`SELECT level FROM users WHERE user_id = '42'`)).toEqual([{ level: 'paid' }]);
+  });
+
+  it('records awkward file names as they are', async () => {
+    await writeInput(1);
+    const odd = 'logs/tab\there back\\slash/2018-11-06-events.json';
+    await f.dir.write(odd, jsonLines([event({ ts: Date.UTC(2018, 10, 6) })]));
+    await f.etl(songs(), logs());
+    const rows = await f.wh.query(`SELECT DISTINCT _source_file AS f FROM staging_events WHERE ts = $1`, [
+      Date.UTC(2018, 10, 6),
+    ]);
+    expect(rows).toEqual([{ f: join(f.dir.path, odd) }]);
+  });
+
   it('stops at a file that is not UTF-8, naming its first bad line', async () => {
     await writeInput(1);
     const good = JSON.stringify(event({ ts: Date.UTC(2018, 10, 2) }));

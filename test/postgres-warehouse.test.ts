@@ -146,6 +146,24 @@ describe.skipIf(!server)(`PostgreSQL warehouse ${server?.version ?? skipReason}`
     expect(await wh.query('SELECT x FROM kept')).toEqual([{ x: 2 }]);
   });
 
+  it('reports a broken primary key as a failed check, naming the key', async () => {
+    await wh.execute('CREATE TABLE keyed (k text PRIMARY KEY, v text)');
+    await wh.execute(`INSERT INTO keyed VALUES ('a', 'x')`);
+    const dup = (await wh
+      .execute(`INSERT INTO keyed VALUES ('a', 'y')`)
+      .catch((e: unknown) => e)) as HarmonizeError;
+    expect(dup).toBeInstanceOf(HarmonizeError);
+    expect(dup.exitCode).toBe(1);
+    expect(dup.oneLine()).toMatch(
+      /^quality check failed: duplicate primary key in keyed: Key \(k\)=\(a\) already exists/,
+    );
+    const missing = (await wh
+      .execute(`INSERT INTO keyed VALUES (NULL, 'z')`)
+      .catch((e: unknown) => e)) as HarmonizeError;
+    expect(missing.exitCode).toBe(1);
+    expect(missing.message).toContain('null in a primary-key column in keyed');
+  });
+
   it('wraps SQL errors once, keeping the cause', async () => {
     const err = (await wh.query('SELECT * FROM no_such_table').catch((e: unknown) => e)) as Error;
     expect(err).not.toBeInstanceOf(HarmonizeError);

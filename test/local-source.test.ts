@@ -1,0 +1,101 @@
+// Local folders as a source: the listing (data files only, depth first, names sorted, sizes,
+// versions, dates), SHA-256 fingerprints computed on the hashing worker, and the manifest a run
+// writes from them.
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HarmonizeError } from '../src/errors.js';
+import { LocalSource } from '../src/extract/local-source.js';
+import { fingerprintLoads, planFiles } from '../src/extract/plan.js';
+import { limiter } from '../src/concurrency.js';
+import { event, jsonLines, song, tempDir, type TempDir } from './support/data.js';
+import { fixtureFor } from './support/duckdb.js';
+import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
+
+let d: TempDir;
+const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+beforeAll(async () => {
+  d = await tempDir('hz-local-');
+  await d.write('logs/2018/11/2018-11-02-events.json', jsonLines([event({ ts: Date.UTC(2018, 10, 2) })]));
+  await d.write('logs/2018/11/2018-11-01-events.json', jsonLines([event({ ts: Date.UTC(2018, 10, 1) })]));
+  await d.write('logs/2018/10/2018-10-31-events.json.gz', jsonLines([event()]), { gzip: true });
+  await d.write('logs/2018/notes.txt', 'not data');
+  await d.write('logs/2018-a/x.jsonl', jsonLines([event()]));
+  // Bigger than the worker's 1 MiB read buffer, so the hash spans several reads.
+  await d.write('logs/big/2018-11-03-events.json', jsonLines(Array.from({ length: 6000 }, () => event())));
+});
+afterAll(() => d.cleanup());
+
+describe('a local folder', () => {
+  it('lists its data files depth first, names sorted in each folder, with sizes, versions and dates', async () => {
+    const files = [];
+    for await (const f of new LocalSource(join(d.path, 'logs')).list()) files.push(f);
+    const rel = files.map((f) => f.uri.slice(join(d.path, 'logs').length + 1));
+    expect(rel).toEqual([
+      '2018/10/2018-10-31-events.json.gz',
+      '2018/11/2018-11-01-events.json',
+      '2018/11/2018-11-02-events.json',
+      '2018-a/x.jsonl',
+      'big/2018-11-03-events.json',
+    ]);
+    expect(files[1]).toMatchObject({ date: '2018-11-01' });
+    expect(files[3]?.date).toBeUndefined();
+    expect(files.every((f) => f.size > 0 && /^\d+$/.test(f.version))).toBe(true);
+  });
+
+  it('fingerprints files by the SHA-256 of their bytes, and names a file that is gone', async () => {
+    const src = new LocalSource(join(d.path, 'logs'));
+    const plan = await planFiles(src, new Map(), {});
+    expect(plan.load.every((f) => f.fingerprint === undefined)).toBe(true); // new files: hashed later
+    await fingerprintLoads(src, plan);
+    for (const f of plan.load) expect(f.fingerprint).toBe(sha(await readFile(f.file.uri)));
+    const gone = await d.write('logs/gone.json', '{}');
+    const file = { uri: gone, size: 2, version: '1' };
+    await rm(gone);
+    const err = await src.fingerprint(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HarmonizeError);
+    expect((err as HarmonizeError).exitCode).toBe(4);
+    expect((err as HarmonizeError).oneLine()).toContain(`${gone}: cannot read`);
+  });
+
+  it('gives the manifest of a run the SHA-256 of every loaded file', async () => {
+    await d.write(
+      'songs/s.json',
+      JSON.stringify(song({ song_id: 'SO1', title: 'T', artist_id: 'AR1', artist_name: 'A', duration: 1 })),
+    );
+    const f = fixtureFor(await openDuckDb({ path: join(d.path, 'wh.duckdb') }), await tempDir());
+    try {
+      await f.etl(join(d.path, 'songs'), join(d.path, 'logs'));
+      const rows = await f.wh.query<{ source_file: string; fingerprint: string }>(
+        `SELECT source_file, fingerprint FROM harmonize_files ORDER BY source_file`,
+      );
+      expect(rows).toHaveLength(6);
+      for (const r of rows) expect(r.fingerprint).toBe(sha(await readFile(r.source_file)));
+    } finally {
+      await f.close();
+    }
+  });
+});
+
+describe('limiter', () => {
+  it('runs at most n calls at once, all of them, in order of arrival', async () => {
+    const gate = limiter(2);
+    let active = 0;
+    let most = 0;
+    const started: number[] = [];
+    await Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        gate(async () => {
+          started.push(i);
+          most = Math.max(most, ++active);
+          await new Promise((r) => setTimeout(r, 5));
+          active--;
+        }),
+      ),
+    );
+    expect(most).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
