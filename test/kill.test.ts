@@ -69,50 +69,30 @@ function runAndKill(args: string[], afterMs: number): Promise<void> {
   });
 }
 
+/** etl of the songs and one log folder into a DuckDB file. */
+const etlArgs = (logs: string, db: string) => [
+  'etl',
+  '--songs',
+  join(d.path, 'songs'),
+  '--logs',
+  join(d.path, logs),
+  '--warehouse',
+  `duckdb:${db}`,
+];
+
 describe('killed runs', () => {
   it('leave the warehouse before or after the run, never in between', async () => {
     for (const [i, ms] of [400, 1000, 1800].entries()) {
       const db = join(d.path, `k${i}.duckdb`);
-      const wh = `duckdb:${db}`;
-      const first = await harmonize([
-        'etl',
-        '--songs',
-        join(d.path, 'songs'),
-        '--logs',
-        join(d.path, 'logs'),
-        '--warehouse',
-        wh,
-        '--quiet',
-      ]);
+      const first = await harmonize([...etlArgs('logs', db), '--quiet']);
       expect(first.code).toBe(0);
       const before = await snapshot(db);
-      await runAndKill(
-        [
-          'etl',
-          '--songs',
-          join(d.path, 'songs'),
-          '--logs',
-          join(d.path, 'big'),
-          '--warehouse',
-          wh,
-          '--quiet',
-        ],
-        ms,
-      );
+      await runAndKill([...etlArgs('big', db), '--quiet'], ms);
       const afterKill = await snapshot(db);
       const completed = (afterKill.songplays?.length ?? 0) === 60_000 + 1;
       if (!completed) expect(afterKill).toEqual(before);
       // The warehouse still works and a rerun completes the load.
-      const rerun = await harmonize([
-        'etl',
-        '--songs',
-        join(d.path, 'songs'),
-        '--logs',
-        join(d.path, 'big'),
-        '--warehouse',
-        wh,
-        '--json',
-      ]);
+      const rerun = await harmonize([...etlArgs('big', db), '--json']);
       expect(rerun.code).toBe(0);
       const s = JSON.parse(rerun.stdout) as { tables: Record<string, number> };
       expect(s.tables.staging_events).toBe(60_001);
@@ -123,15 +103,7 @@ describe('killed runs', () => {
     let killedMidBuild = 0;
     for (const [i, ms] of [300, 600, 900, 1200].entries()) {
       const db = join(d.path, `fresh${i}.duckdb`);
-      const args = [
-        'etl',
-        '--songs',
-        join(d.path, 'songs'),
-        '--logs',
-        join(d.path, 'big'),
-        '--warehouse',
-        `duckdb:${db}`,
-      ];
+      const args = etlArgs('big', db);
       await runAndKill([...args, '--quiet'], ms);
       const afterKill = await snapshot(db).catch(() => undefined); // killed before the file existed
       if (afterKill && (await shadowTables(db)).length > 0) killedMidBuild++;
