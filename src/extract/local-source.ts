@@ -23,6 +23,13 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
 
 type Gate = ReturnType<typeof limiter>;
 
+const unreadable = (path: string, e: unknown) =>
+  inputError(`cannot read: ${(e as Error).message}`, {
+    where: path,
+    hint: 'check the file is readable',
+    cause: e,
+  });
+
 /** Every data file under dir, depth first, names sorted in each folder; folders read side by side. */
 async function walk(dir: string, gate: Gate): Promise<string[]> {
   const entries = (await gate(() => readdir(dir, { withFileTypes: true }))).sort(byName);
@@ -74,23 +81,15 @@ export class LocalSource implements Source {
     try {
       s = statSync(path);
     } catch (e) {
-      throw inputError(`cannot read: ${(e as Error).message}`, {
-        where: path,
-        hint: 'check the file is readable',
-        cause: e,
-      });
+      throw unreadable(path, e);
     }
     const date = dateFromPath(path);
     return { uri: path, size: s.size, version: String(Math.trunc(s.mtimeMs)), ...(date ? { date } : {}) };
   }
 
   async fingerprint(file: SourceFile): Promise<string> {
-    const hex = await fileHasher.sha256(file.uri).catch((e: Error) => {
-      throw inputError(`cannot read: ${e.message}`, {
-        where: file.uri,
-        hint: 'check the file is readable',
-        cause: e,
-      });
+    const hex = await fileHasher.sha256(file.uri).catch((e: unknown) => {
+      throw unreadable(file.uri, e);
     });
     return `sha256:${hex}`;
   }

@@ -25,6 +25,14 @@ export function createTableSql(
 /** Escape text for a single-quoted SQL literal (only for constants the code itself owns). */
 export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
+/** The message of a row with columns reason and field: the reason's text, then the field named. */
+export function rejectMessageSql(): string {
+  const arms = Object.entries(rejectMessages).map(
+    ([code, msg]) => `WHEN ${sqlString(code)} THEN ${sqlString(msg)}`,
+  );
+  return `CASE reason ${arms.join(' ')} END || CASE WHEN field <> '' THEN ' (field "' || field || '")' ELSE '' END`;
+}
+
 /** Human messages for reject reasons, shared so every engine says the same thing. */
 export const rejectMessages: Record<string, string> = {
   invalid_json: 'not valid JSON: fix or remove the line',

@@ -8,7 +8,7 @@
 // values of the full diagnosis for every line, at about the cost of one parse.
 import type { FieldSpec, RecordSpec } from '../../model/records.js';
 import type { ColumnType } from '../../model/types.js';
-import { quoteIdent, rejectMessages, sqlString } from '../sql-common.js';
+import { quoteIdent, rejectMessageSql, sqlString } from '../sql-common.js';
 
 const isNumeric = (f: FieldSpec) => f.type !== 'text';
 const at = (struct: string, f: FieldSpec) => `${struct}.${quoteIdent(f.key)}`;
@@ -69,13 +69,6 @@ function diagnosis(spec: RecordSpec): string {
   return `CASE ${whens.join(' ')} END`;
 }
 
-function messageCase(): string {
-  const arms = Object.entries(rejectMessages).map(
-    ([code, msg]) => `WHEN ${sqlString(code)} THEN ${sqlString(msg)}`,
-  );
-  return `CASE reason ${arms.join(' ')} END || CASE WHEN field <> '' THEN ' (field "' || field || '")' ELSE '' END`;
-}
-
 /** See SqlDialect.parseRecords. */
 export function parseRecordsSql(
   relation: string,
@@ -92,5 +85,5 @@ export function parseRecordsSql(
   const cols = spec.fields
     .map((f) => `CASE WHEN fast THEN ${at('s', f)} ELSE ${at('l', f)} END AS ${quoteIdent(f.column)}`)
     .join(', ');
-  return `SELECT source_file, source_line, ${cols}, reason, CASE WHEN reason IS NOT NULL THEN ${messageCase()} END AS message, CASE WHEN reason IS NOT NULL THEN raw END AS raw FROM (${split})`;
+  return `SELECT source_file, source_line, ${cols}, reason, CASE WHEN reason IS NOT NULL THEN ${rejectMessageSql()} END AS message, CASE WHEN reason IS NOT NULL THEN raw END AS raw FROM (${split})`;
 }

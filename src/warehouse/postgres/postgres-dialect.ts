@@ -2,8 +2,7 @@
 // Tables are qualified with the configured schema; temporary tables never are. Record parsing is in
 // postgres-parse.ts. Redshift's dialect starts from this one and overrides what differs.
 import type { ColumnType, Table } from '../../model/types.js';
-import type { SqlDialect } from '../dialect.js';
-import type { PickPerKey } from '../dialect.js';
+import type { PickPerKey, SqlDialect } from '../dialect.js';
 import { createTableSql, quoteIdent } from '../sql-common.js';
 import { parseRecordsSql } from './postgres-parse.js';
 

@@ -3,7 +3,7 @@
 // OFFSET 0 fence so the planner cannot repeat it; fields are coerced as DuckDB does
 // (postgres-coerce.ts) and the reasons are checked in the DuckDB dialect's order.
 import type { FieldSpec, RecordSpec } from '../../model/records.js';
-import { quoteIdent, rejectMessages, sqlString } from '../sql-common.js';
+import { quoteIdent, rejectMessageSql, sqlString } from '../sql-common.js';
 import { fieldValue, kind, type FieldInput } from './postgres-coerce.js';
 
 /**
@@ -53,13 +53,6 @@ function reasonCase(spec: RecordSpec): string {
   return `CASE ${whens.join('\n    ')} END`;
 }
 
-function messageCase(): string {
-  const arms = Object.entries(rejectMessages).map(
-    ([code, msg]) => `WHEN ${sqlString(code)} THEN ${sqlString(msg)}`,
-  );
-  return `CASE reason ${arms.join(' ')} END || CASE WHEN field <> '' THEN ' (field "' || field || '")' ELSE '' END`;
-}
-
 /** Each field's text (and JSON type, for non-text fields), looked up once per row. */
 function inputs(spec: RecordSpec): FieldInput[] {
   return spec.fields.map((f, i) => ({ f, text: `t${i}`, type: isText(f) ? kind(f) : `k${i}` }));
@@ -81,7 +74,7 @@ export function parseRecordsSql(relation: string, spec: RecordSpec): string {
   const reasoned = `SELECT *, ${reasonCase(spec)} AS rf FROM (${typed}) v`;
   const split = `SELECT *, split_part(rf, ':', 1) AS reason, split_part(rf, ':', 2) AS field FROM (${reasoned}) q`;
   return `SELECT source_file, source_line, ${cols}, reason,
-  CASE WHEN reason IS NOT NULL THEN ${messageCase()} END AS message,
+  CASE WHEN reason IS NOT NULL THEN ${rejectMessageSql()} END AS message,
   CASE WHEN reason IS NOT NULL THEN raw END AS raw
 FROM (${split}) s`;
 }

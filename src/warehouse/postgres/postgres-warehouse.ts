@@ -125,15 +125,20 @@ class PostgresWarehouse implements Warehouse {
     return inTransaction((sql) => this.execute(sql), fn);
   }
 
-  async rawRecords(files: RawFile[], onProgress?: (bytes: number) => void): Promise<RawRelation> {
+  rawRecords(files: RawFile[], onProgress?: (bytes: number) => void): Promise<RawRelation> {
+    return this.rawTable(`${files.length} files`, (table) =>
+      copyRawRecords(this.client, table, files, onProgress),
+    );
+  }
+
+  /** A fresh temporary raw-record table filled by copy, as a relation that drops it when disposed. */
+  private async rawTable(what: string, copy: (table: string) => Promise<unknown>): Promise<RawRelation> {
     const table = quoteIdent(`_hz_raw_${++this.rawSeq}`);
     const drop = () => this.execute(`DROP TABLE IF EXISTS ${table}`).then(() => undefined);
     await drop();
     await this.execute(rawTableSql(table));
     try {
-      await traced(`COPY ${table} FROM STDIN -- ${files.length} files`, () =>
-        copyRawRecords(this.client, table, files, onProgress),
-      );
+      await traced(`COPY ${table} FROM STDIN -- ${what}`, () => copy(table));
     } catch (e) {
       await drop().catch(() => undefined); // fails, harmlessly, when the COPY aborted a transaction
       throw e instanceof HarmonizeError ? e : queryError(e, this.cfg);
@@ -152,19 +157,9 @@ class PostgresWarehouse implements Warehouse {
       throw e instanceof HarmonizeError ? e : queryError(e, this.cfg);
     }
     if (typed.leftOver.size === 0) return { loaded: typed.typed, records: typed.records };
-    const table = quoteIdent(`_hz_raw_${++this.rawSeq}`);
-    const drop = () => this.execute(`DROP TABLE IF EXISTS ${table}`).then(() => undefined);
-    await drop();
-    await this.execute(rawTableSql(table));
-    try {
-      await traced(`COPY ${table} FROM STDIN -- the rest of ${typed.leftOver.size} files`, () =>
-        copyLeftOvers(this.client, table, typed.leftOver),
-      );
-    } catch (e) {
-      await drop().catch(() => undefined);
-      throw e instanceof HarmonizeError ? e : queryError(e, this.cfg);
-    }
-    const rest = { sql: `SELECT source_file, source_line, raw FROM ${table}`, params: [], dispose: drop };
+    const rest = await this.rawTable(`the rest of ${typed.leftOver.size} files`, (table) =>
+      copyLeftOvers(this.client, table, typed.leftOver),
+    );
     return { loaded: typed.typed, records: typed.records, rest };
   }
 
