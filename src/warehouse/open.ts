@@ -12,6 +12,7 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
         path: cfg.path,
         ...(cfg.memoryLimit ? { memoryLimit: cfg.memoryLimit } : {}),
         ...(cfg.threads ? { threads: cfg.threads } : {}),
+        ...(cfg.fsst ? { fsst: true } : {}),
       });
     }
     case 'redshift':

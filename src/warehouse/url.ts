@@ -10,6 +10,8 @@ export interface DuckDbConfig {
   memoryLimit?: string;
   /** Worker threads (?threads=); all cores when absent. */
   threads?: number;
+  /** FSST string compression (?fsst=on): a smaller file, slower loads; off when absent. */
+  fsst?: boolean;
 }
 
 export interface ServerConfig {
@@ -64,7 +66,7 @@ export function parseWarehouseUrl(url: string): WarehouseConfig {
 
 const memorySize = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
-/** duckdb:<file>[?memory_limit=<size>&threads=<n>] */
+/** duckdb:<file>[?memory_limit=<size>&threads=<n>&fsst=on|off] */
 function parseDuckDbUrl(url: string): DuckDbConfig {
   const [rest = '', query] = url
     .slice('duckdb:'.length)
@@ -79,10 +81,11 @@ function parseDuckDbUrl(url: string): DuckDbConfig {
   for (const [key, value] of new URLSearchParams(query ?? '')) {
     if (key === 'memory_limit' && memorySize.test(value)) cfg.memoryLimit = value.replace(/\s+/g, '');
     else if (key === 'threads' && /^[1-9]\d*$/.test(value)) cfg.threads = Number(value);
+    else if (key === 'fsst' && (value === 'on' || value === 'off')) cfg.fsst = value === 'on';
     else
       throw usageError(`bad DuckDB option ${key}=${value}`, {
         where: '--warehouse',
-        hint: 'DuckDB URLs take ?memory_limit=<size, e.g. 2GB> and &threads=<n>',
+        hint: 'DuckDB URLs take ?memory_limit=<size, e.g. 2GB>, &threads=<n> and &fsst=on|off',
       });
   }
   return cfg;

@@ -1,0 +1,164 @@
+// The DuckDB engine's own choices: files read side by side by one connection per thread give the
+// same staging, rejects and star schema as one reader, record for record and line for line; runs
+// of files stay consecutive and balanced; FSST string compression is off unless the URL asks.
+import { join, relative } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HarmonizeError } from '../src/errors.js';
+import { LocalSource } from '../src/extract/local-source.js';
+import { runEtl } from '../src/pipeline/etl.js';
+import { consecutiveRuns } from '../src/warehouse/duckdb/duckdb-raw-tables.js';
+import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
+import { parseWarehouseUrl } from '../src/warehouse/url.js';
+import type { RawFile, Warehouse } from '../src/warehouse/warehouse.js';
+import { event, jsonLines, song, tempDir, type TempDir } from './support/data.js';
+import { starSnapshot } from './support/duckdb.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function folder(): Promise<TempDir> {
+  const dir = await tempDir('hz-duck-engine-');
+  cleanups.push(() => dir.cleanup());
+  return dir;
+}
+
+async function warehouse(opts: { threads?: number; fsst?: boolean } = {}): Promise<Warehouse> {
+  const wh = await openDuckDb({ path: join((await folder()).path, 'wh.duckdb'), ...opts });
+  cleanups.push(() => wh.close());
+  return wh;
+}
+
+const etl = (wh: Warehouse, dir: TempDir, stageBatchBytes?: number) =>
+  runEtl(wh, {
+    songs: new LocalSource(join(dir.path, 'songs')),
+    logs: new LocalSource(join(dir.path, 'logs')),
+    ...(stageBatchBytes ? { stageBatchBytes } : {}),
+  });
+
+/** Log days in every shape the splitter knows, with rejects among them, and two song files. */
+async function writeInput(dir: TempDir) {
+  await dir.write(
+    'songs/A/s1.json',
+    JSON.stringify(
+      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
+    ),
+  );
+  await dir.write('songs/B/s2.json', `{"song_id": "SO2", "title": 7`);
+  for (let d = 1; d <= 9; d++) {
+    const base = Date.UTC(2018, 10, d, 12);
+    const recs = Array.from({ length: 30 }, (_, i) =>
+      event({ ts: base + i, userId: String(i % 5), sessionId: d * 10 + (i % 3), itemInSession: i }),
+    );
+    let text = jsonLines(recs, d % 3 === 0 ? '\r\n' : '\n');
+    if (d === 2) text = `\u{feff}${text}\n\n   \n`;
+    if (d === 4) text = text.replace(/\n/, '\n{"ts": "soon"}\nnot json\n');
+    if (d === 7) text = JSON.stringify(recs.slice(0, 5));
+    await dir.write(`logs/2018/11/2018-11-0${d}-events.json`, text);
+  }
+}
+
+const lineage = (wh: Warehouse) =>
+  Promise.all([
+    wh.query(`SELECT * EXCLUDE (_run_id) FROM staging_events ORDER BY _source_file, _source_line`),
+    wh.query(`SELECT * EXCLUDE (_run_id) FROM staging_songs ORDER BY _source_file, _source_line`),
+    wh.query(`SELECT * EXCLUDE (run_id) FROM rejected_records ORDER BY source_file, source_line`),
+  ]);
+
+describe('DuckDB engine', () => {
+  it('reads files side by side with exactly the result of one reader', async () => {
+    const dir = await folder();
+    await writeInput(dir);
+    const connect = vi.spyOn(DuckDBInstance.prototype, 'connect');
+    const results = [];
+    for (const threads of [1, 3]) {
+      connect.mockClear();
+      const wh = await warehouse({ threads });
+      // Batches of about three log files: each is read by up to three connections at once.
+      const summary = await etl(wh, dir, 40 * 1024);
+      results.push({
+        summary,
+        connections: connect.mock.calls.length,
+        lineage: await lineage(wh),
+        star: await starSnapshot(wh),
+      });
+    }
+    const [one, side] = results;
+    expect(one?.connections).toBe(1);
+    expect(side?.connections).toBe(1 + 3);
+    expect(one?.summary.records.events.rejected).toBe(2);
+    expect(one?.summary.records.songs.rejected).toBe(1);
+    expect(side?.summary.records).toEqual(one?.summary.records);
+    expect(side?.lineage).toEqual(one?.lineage);
+    expect(side?.star).toEqual(one?.star);
+    const [events, songs, rejects] = one?.lineage ?? [];
+    expect(events).toHaveLength(8 * 30 + 5);
+    expect(songs).toHaveLength(1);
+    expect(rejects?.map((r) => [relative(dir.path, String(r.source_file)), r.source_line, r.reason])).toEqual(
+      [
+        ['logs/2018/11/2018-11-04-events.json', 2, 'bad_type'],
+        ['logs/2018/11/2018-11-04-events.json', 3, 'invalid_json'],
+        ['songs/B/s2.json', 1, 'invalid_json'],
+      ],
+    );
+  });
+
+  it('names the first bad line of a non-UTF-8 file when files are read side by side', async () => {
+    const dir = await folder();
+    const wh = await warehouse({ threads: 2 });
+    const good = JSON.stringify(event());
+    await dir.write('logs/2018/11/2018-11-01-events.json', `${good}\n${good}\n`);
+    const bad = await dir.write(
+      'logs/2018/11/2018-11-02-events.json',
+      Buffer.concat([Buffer.from(`${good}\n{"userId":"`), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]),
+    );
+    await dir.write(
+      'songs/A/s1.json',
+      JSON.stringify(song({ song_id: 'S', title: 'T', artist_id: 'A', artist_name: 'N', duration: 1 })),
+    );
+    const err = await etl(wh, dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HarmonizeError);
+    expect((err as HarmonizeError).exitCode).toBe(4);
+    expect((err as HarmonizeError).oneLine()).toContain(`${bad}:2: not valid UTF-8 text`);
+    const left = await wh.query(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_hz_%'`);
+    expect(left).toEqual([]);
+  });
+
+  it('cuts files into consecutive runs of about equal bytes', () => {
+    const files: RawFile[] = [5, 1, 1, 1, 1, 1, 4, 2].map((bytes, i) => ({
+      sourceFile: `f${i}`,
+      localPath: `f${i}`,
+      bytes,
+    }));
+    const runs = consecutiveRuns(files, 2);
+    expect(runs.flat()).toEqual(files);
+    expect(runs.map((r) => r.reduce((b, f) => b + (f.bytes ?? 0), 0))).toEqual([8, 8]);
+    expect(consecutiveRuns(files, 1)).toEqual([files]);
+    expect(consecutiveRuns(files.slice(0, 2), 5).flat()).toEqual(files.slice(0, 2));
+    expect(consecutiveRuns(files.slice(0, 2), 5).length).toBeLessThanOrEqual(2);
+  });
+
+  it('writes strings without FSST by default, and with it when asked', async () => {
+    const methods = async (wh: Warehouse) => {
+      await wh.execute(
+        `CREATE TABLE agents AS SELECT 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 build ' || i AS ua FROM range(200000) t(i)`,
+      );
+      await wh.execute('CHECKPOINT');
+      const rows = await wh.query<{ c: string }>(
+        `SELECT DISTINCT compression AS c FROM pragma_storage_info('agents') WHERE segment_type = 'VARCHAR'`,
+      );
+      return rows.map((r) => r.c);
+    };
+    expect(await methods(await warehouse())).not.toContain('FSST');
+    expect(await methods(await warehouse({ fsst: true }))).toContain('FSST');
+  });
+
+  it('takes fsst=on|off in the URL', () => {
+    expect(parseWarehouseUrl('duckdb:h.duckdb?fsst=on')).toMatchObject({ fsst: true });
+    expect(parseWarehouseUrl('duckdb:h.duckdb?fsst=off')).toMatchObject({ fsst: false });
+    expect(() => parseWarehouseUrl('duckdb:h.duckdb?fsst=yes')).toThrow(/bad DuckDB option fsst=yes/);
+  });
+});
