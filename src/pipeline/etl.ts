@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarmonizeError } from '../errors.js';
+import { releaseGarbage } from '../memory.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { loadRun } from './load.js';
 import { fetchRun, planRun, startFingerprints } from './planning.js';
@@ -22,6 +23,7 @@ export async function runEtl(wh: Warehouse, opts: EtlOptions): Promise<RunSummar
   try {
     await createTables(wh);
     const planned = await ctx.step('list', () => planRun(ctx));
+    releaseGarbage();
     const fingerprints = startFingerprints(planned);
     const local = await ctx.step('fetch', () => fetchRun(ctx, planned, workDir));
     await loadRun(ctx, { planned, local, fingerprints });

@@ -2,6 +2,7 @@
 // record, enforce the reject limit, run the checks, and finish (manifest, run record). Each takes
 // the warehouse to work on explicitly: the live tables, or their shadows during a fresh load.
 import type { FileKind } from '../extract/source.js';
+import { releaseGarbage } from '../memory.js';
 import { eventSpec, songSpec } from '../model/records.js';
 import { builtInChecks, type CheckScope } from '../quality/checks.js';
 import { runChecks } from '../quality/run-checks.js';
@@ -32,6 +33,7 @@ export async function stageAll(
       p.kind,
       await ctx.step('stage', () => stageRecords(wh, spec, files, ctx.runId, batch), `${p.kind}s`),
     );
+    releaseGarbage();
   }
   const r = ctx.summary.records;
   r.songs = totals(counts.get('song'));

@@ -53,10 +53,17 @@ function tableChecks(d: SqlDialect, t: Table, scope?: CheckScope): CheckSpec[] {
     const keyOfChanged = changed
       ? ` WHERE ${probe} IN (SELECT ${near.map((k) => `c.${k}`).join(', ')} FROM ${name} c WHERE ${changed})`
       : '';
+    // Whole tables, where the engine hashes fast: only keys whose hash repeats are grouped as they
+    // are (DuckDB, ×1000 songplays: 0.45–0.53 s against 0.59–0.74 s).
+    const hash = d.keyHash?.(t.primaryKey.map(q));
+    const repeatedHash =
+      hash && !changed
+        ? ` WHERE ${hash} IN (SELECT h FROM (SELECT ${hash} AS h FROM ${name}) x GROUP BY h HAVING count(*) > 1)`
+        : '';
     checks.push(
       spec(
         `${t.name}.${t.primaryKey.join('+')} unique`,
-        `SELECT ${pk}, count(*) AS copies FROM ${name}${keyOfChanged} GROUP BY ${pk} HAVING count(*) > 1`,
+        `SELECT ${pk}, count(*) AS copies FROM ${name}${keyOfChanged}${repeatedHash} GROUP BY ${pk} HAVING count(*) > 1`,
       ),
     );
     const nulls = t.primaryKey.map((c) => `c.${q(c)} IS NULL`).join(' OR ');
@@ -75,12 +82,16 @@ function tableChecks(d: SqlDialect, t: Table, scope?: CheckScope): CheckSpec[] {
     const broken = `c.${c} IS NOT NULL AND NOT ${resolves(`c.${c}`)}`;
     // A row of an earlier run breaks only when the run rebuilt the dimension row it references and
     // that row is gone: looked up from the (few) rebuilt keys, so that usually nothing is scanned.
+    // Whole tables: the distinct keys missing from the parent, by EXCEPT, then their rows. On
+    // DuckDB, ×1000 sample: songplays.start_time → time 0.32 s against 1.2–1.3 s for NOT EXISTS
+    // per row, user_id 0.04 against 0.11 s.
+    const dangling = `SELECT ${c} FROM ${name} WHERE ${c} IS NOT NULL EXCEPT SELECT ${q(ref.column)} FROM ${d.table(ref.table)}`;
     const sql =
       changed && scope
         ? `SELECT c.* FROM ${name} c WHERE (${changed}) AND ${broken}
            UNION ALL SELECT c.* FROM ${name} c WHERE NOT (${changed}) AND c.${c} IN
              (SELECT a.k FROM ${scope.affected(fk.column)} a WHERE NOT ${resolves('a.k')})`
-        : `SELECT c.* FROM ${name} c WHERE ${broken}`;
+        : `SELECT c.* FROM ${name} c WHERE c.${c} IN (${dangling})`;
     checks.push(spec(`${t.name}.${fk.column} references ${ref.table}.${ref.column}`, sql));
   }
   for (const [col, values] of Object.entries(t.acceptedValues ?? {})) {

@@ -52,6 +52,11 @@ export interface SqlDialect {
   jsonRows: (columns: string[], from: string) => string;
   /** Lower-case hex MD5 of a text expression. */
   md5: (expr: string) => string;
+  /**
+   * A 64-bit hash of the values, where the engine has a fast one: the uniqueness checks group by it
+   * first and only look closer at the keys whose hash repeats. Absent: keys are grouped as they are.
+   */
+  keyHash?: (exprs: string[]) => string;
   /** Text concatenation that treats NULL as ''. */
   concatText: (exprs: string[]) => string;
   /**

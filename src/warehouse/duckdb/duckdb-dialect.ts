@@ -52,6 +52,7 @@ export const duckdbDialect: SqlDialect = {
   jsonRows: (columns, from) =>
     `SELECT coalesce(CAST(to_json(list({${columns.map((c) => `${sqlString(c)}: ${quoteIdent(c)}`).join(', ')}})) AS VARCHAR), '[]') AS j FROM ${from}`,
   md5: (e) => `md5(${e})`,
+  keyHash: (es) => `hash(${es.join(', ')})`,
   concatText: (es) => `concat(${es.join(', ')})`,
   parseRecords: (relation, spec) => parseRecordsSql(relation, spec, (t) => types[t]),
 };

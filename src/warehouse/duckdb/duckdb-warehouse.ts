@@ -60,7 +60,7 @@ const NO_FSST = `SET disabled_compression_methods = 'fsst'`;
  * thread, data the insert had already written compressed (×100, staging read side by side: 0.65 s
  * at the last checkpoint, and a file of 114 MB instead of 95 MB from the blocks it freed). The cost: rows deleted
  * by later runs are skipped by scans but their space is not compacted until a --full-refresh
- * rebuilds the tables. Tables with no row left are still dropped.
+ * rebuilds the tables. Row groups with no row left are still dropped.
  */
 const NO_VACUUM = `SET max_vacuum_tasks = 0`;
 
