@@ -10,8 +10,15 @@ import { runInNewContext } from 'node:vm';
 
 let collect: (() => void) | undefined;
 
-/** Runs a full garbage collection (a no-op where the engine refuses to expose its collector). */
+/** Below this much heap in use a collection would cost more than it frees (a daily run's heap). */
+const WORTH_COLLECTING = 96 * 2 ** 20;
+
+/**
+ * Runs a full garbage collection when the heap holds enough to matter (a no-op where the engine
+ * refuses to expose its collector).
+ */
 export function releaseGarbage(): void {
+  if (process.memoryUsage().heapUsed < WORTH_COLLECTING) return;
   if (!collect) {
     try {
       setFlagsFromString('--expose-gc');
