@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarmonizeError } from '../src/errors.js';
 import { LocalSource } from '../src/extract/local-source.js';
 import { fingerprintLoads, planFiles } from '../src/extract/plan.js';
-import { limiter } from '../src/concurrency.js';
 import { event, jsonLines, song, tempDir, type TempDir } from './support/data.js';
 import { fixtureFor } from './support/duckdb.js';
 import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
@@ -76,26 +75,5 @@ describe('a local folder', () => {
     } finally {
       await f.close();
     }
-  });
-});
-
-describe('limiter', () => {
-  it('runs at most n calls at once, all of them, in order of arrival', async () => {
-    const gate = limiter(2);
-    let active = 0;
-    let most = 0;
-    const started: number[] = [];
-    await Promise.all(
-      Array.from({ length: 7 }, (_, i) =>
-        gate(async () => {
-          started.push(i);
-          most = Math.max(most, ++active);
-          await new Promise((r) => setTimeout(r, 5));
-          active--;
-        }),
-      ),
-    );
-    expect(most).toBe(2);
-    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 });

@@ -1,27 +1,24 @@
 // Local folders: recursive listing (sorted, so runs are reproducible), mtime as the cheap version,
 // SHA-256 of the content as the fingerprint (hashed on a worker thread, file-hasher.ts), and .gz
-// decompressed to a work folder. Listing reads folders side by side, then stats the files in short
-// synchronous chunks: a stat is a few microseconds of work but tens of microseconds of round trip
+// decompressed to a work folder. Listing reads folders, then stats the files, in short synchronous
+// runs: a readdir or a stat is a few microseconds of work but tens of microseconds of round trip
 // through the thread pool when awaited.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, readdirSync, statSync, type Dirent } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { limiter } from '../concurrency.js';
 import { inputError } from '../errors.js';
 import { fileHasher } from './file-hasher.js';
 import { noDataFilesError } from './no-files.js';
 import { dateFromPath, isDataFile, type Source, type SourceFile } from './source.js';
 
-/** Files stat'ed per listing step, and folders read at once. */
+/** Files stat'ed, and folders read, per listing step. */
 const STAT_CHUNK = 256;
-const READDIR_CONCURRENCY = 16;
+const READDIR_CHUNK = 64;
 
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
-type Gate = ReturnType<typeof limiter>;
+const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 const unreadable = (path: string, e: unknown) =>
   inputError(`cannot read: ${(e as Error).message}`, {
@@ -30,17 +27,42 @@ const unreadable = (path: string, e: unknown) =>
     cause: e,
   });
 
-/** Every data file under dir, depth first, names sorted in each folder; folders read side by side. */
-async function walk(dir: string, gate: Gate): Promise<string[]> {
-  const entries = (await gate(() => readdir(dir, { withFileTypes: true }))).sort(byName);
-  const parts = await Promise.all(
-    entries.map((e) => {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) return walk(p, gate);
-      return Promise.resolve(isDataFile(e.name) ? [p] : []);
-    }),
-  );
-  return parts.flat();
+interface Folder {
+  dir: string;
+  entries: Dirent[];
+  next: number;
+}
+
+const openFolder = (dir: string): Folder => ({
+  dir,
+  entries: readdirSync(dir, { withFileTypes: true }).sort(byName),
+  next: 0,
+});
+
+/**
+ * Every data file under root, depth first, names sorted in each folder. Folders are read
+ * synchronously, a short run at a time with the event loop free in between: an awaited readdir
+ * costs a thread-pool round trip per folder, which dominated trees of one folder per file
+ * (generated ×100: 6,582 folders listed in 0.21–0.30 s awaited, 0.05 s synchronous).
+ */
+async function walk(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const stack: Folder[] = [openFolder(root)];
+  let opened = 1;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as Folder;
+    const e = top.entries[top.next++];
+    if (!e) {
+      stack.pop();
+      continue;
+    }
+    const p = join(top.dir, e.name);
+    if (e.isDirectory()) {
+      stack.push(openFolder(p));
+      if (++opened % READDIR_CHUNK === 0) await new Promise((go) => setImmediate(go));
+    } else if (isDataFile(e.name)) out.push(p);
+  }
+  return out;
 }
 
 export class LocalSource implements Source {
@@ -58,15 +80,13 @@ export class LocalSource implements Source {
         where: this.location,
         hint: 'pass the folder that holds the JSON files',
       });
-    const paths = await walk(this.location, limiter(READDIR_CONCURRENCY)).catch(
-      (e: NodeJS.ErrnoException) => {
-        throw inputError(`cannot list: ${e.message}`, {
-          where: e.path ?? this.location,
-          hint: 'check the folder and its subfolders are readable',
-          cause: e,
-        });
-      },
-    );
+    const paths = await walk(this.location).catch((e: NodeJS.ErrnoException) => {
+      throw inputError(`cannot list: ${e.message}`, {
+        where: e.path ?? this.location,
+        hint: 'check the folder and its subfolders are readable',
+        cause: e,
+      });
+    });
     if (paths.length === 0) throw noDataFilesError(this.location);
     for (let i = 0; i < paths.length; i += STAT_CHUNK) {
       // Synchronous stats in short chunks, the event loop free in between: an awaited stat goes
