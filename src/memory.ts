@@ -1,8 +1,8 @@
 // A full collection of the JavaScript heap, at the few points of a run where many small objects
 // have just died (the listing's, a kind's staging) and the engine's biggest work comes next. V8
 // otherwise grows its old space freely on a large machine: on the ×1000 sample (101,000 files) the
-// heap held about 190 MB while less than 90 MB of it was alive, and the run peaked at 1.11–1.16 GiB
-// RSS; collecting at these points it peaked at 0.98–0.99 GiB, no slower (each collection takes a
+// heap held about 190 MB while less than 90 MB of it was alive, and the run peaked at 1,111–1,157
+// MiB RSS; collecting at these points it peaked at 961–991 MiB, no slower (each collection takes a
 // few tens of milliseconds). The collector is reached as test runners do it: by exposing it to a
 // new context only, so it never appears on the program's own global object.
 import { setFlagsFromString } from 'node:v8';

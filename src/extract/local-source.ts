@@ -43,7 +43,7 @@ const openFolder = (dir: string): Folder => ({
  * Every data file under root, depth first, names sorted in each folder. Folders are read
  * synchronously, a short run at a time with the event loop free in between: an awaited readdir
  * costs a thread-pool round trip per folder, which dominated trees of one folder per file
- * (generated ×100: 6,582 folders listed in 0.21–0.30 s awaited, 0.05 s synchronous).
+ * (generated ×100, 7,100 files in 6,582 folders: listed in 0.21–0.30 s so, 0.09–0.12 s now).
  */
 async function walk(root: string): Promise<string[]> {
   const out: string[] = [];
