@@ -2,7 +2,7 @@
 // stack trace) for user mistakes. Runs the built bin/harmonize.js.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { event, jsonLines, song, tempDir, type TempDir } from './support/data.js';
+import { event, jsonLines, tempDir, type TempDir, songAFile } from './support/data.js';
 import { harmonize } from './support/cli.js';
 
 let d: TempDir;
@@ -15,12 +15,7 @@ beforeAll(async () => {
   wh = `duckdb:${join(d.path, 'wh.duckdb')}`;
   songs = join(d.path, 'songs');
   logs = join(d.path, 'logs');
-  await d.write(
-    'songs/A/s.json',
-    JSON.stringify(
-      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-    ),
-  );
+  await d.write('songs/A/s.json', songAFile());
   const recs = [
     event({ ts: 1541105830796, userId: '1' }),
     event({ ts: 1541105830797, userId: '2', level: 'paid' }),

@@ -7,6 +7,16 @@ import { HarmonizeError } from '../src/errors.js';
 import { describeWarehouse, maskUrl, parseWarehouseUrl } from '../src/warehouse/url.js';
 import { tempDir } from './support/data.js';
 
+/** What fn throws; undefined when it returns. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 const classic = `[CLUSTER]
 HOST='dwhcluster.abc123.us-west-2.redshift.amazonaws.com'
 DB_NAME=dwh
@@ -39,13 +49,7 @@ describe('warehouse URLs', () => {
       'duckdb:h.duckdb?threads=0',
       'duckdb:h.duckdb?cache=1',
     ]) {
-      const e = (() => {
-        try {
-          parseWarehouseUrl(bad);
-        } catch (err) {
-          return err;
-        }
-      })();
+      const e = thrown(() => parseWarehouseUrl(bad));
       expect(e).toBeInstanceOf(HarmonizeError);
       expect((e as HarmonizeError).exitCode).toBe(2);
       expect((e as HarmonizeError).oneLine()).toMatch(/^--warehouse: bad DuckDB option/);
@@ -75,13 +79,7 @@ describe('warehouse URLs', () => {
   it.each(['mysql://h/db', 'postgres://h', 'duckdb:', 'not a url'])(
     'rejects %s with a usage error',
     (url) => {
-      const e = (() => {
-        try {
-          parseWarehouseUrl(url);
-        } catch (err) {
-          return err;
-        }
-      })();
+      const e = thrown(() => parseWarehouseUrl(url));
       expect(e).toBeInstanceOf(HarmonizeError);
       expect((e as HarmonizeError).exitCode).toBe(2);
     },
@@ -93,12 +91,9 @@ describe('warehouse URLs', () => {
       'postgres://u:hunter2@[bad/db',
       'postgres://u:hunter2@host',
     ]) {
-      expect(() => parseWarehouseUrl(url)).toThrow(HarmonizeError);
-      try {
-        parseWarehouseUrl(url);
-      } catch (e) {
-        expect((e as HarmonizeError).oneLine()).not.toContain('hunter2');
-      }
+      const e = thrown(() => parseWarehouseUrl(url));
+      expect(e).toBeInstanceOf(HarmonizeError);
+      expect((e as HarmonizeError).oneLine()).not.toContain('hunter2');
     }
   });
 });
@@ -139,12 +134,9 @@ describe('classic dwh.cfg', () => {
   });
 
   it('names the file and line of a broken line, and missing keys', () => {
-    expect(() => parseIni('[A]\nthis is not ini\n', 'bad.cfg')).toThrow(/not an INI line/);
-    try {
-      parseIni('[A]\nthis is not ini\n', 'bad.cfg');
-    } catch (e) {
-      expect((e as HarmonizeError).where).toBe('bad.cfg:2');
-    }
+    const e = thrown(() => parseIni('[A]\nthis is not ini\n', 'bad.cfg'));
+    expect((e as Error).message).toMatch(/not an INI line/);
+    expect((e as HarmonizeError).where).toBe('bad.cfg:2');
     expect(() => fromDwhCfg('[CLUSTER]\nHOST=h\nDB_NAME=d\n', 'c.cfg')).toThrow(
       /\[CLUSTER\] DB_USER is missing/,
     );

@@ -11,7 +11,7 @@ import { consecutiveRuns } from '../src/warehouse/duckdb/duckdb-raw-tables.js';
 import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { parseWarehouseUrl } from '../src/warehouse/url.js';
 import type { RawFile, Warehouse } from '../src/warehouse/warehouse.js';
-import { event, jsonLines, song, tempDir, type TempDir } from './support/data.js';
+import { event, jsonLines, song, tempDir, type TempDir, songAFile } from './support/data.js';
 import { starSnapshot } from './support/duckdb.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -41,12 +41,7 @@ const etl = (wh: Warehouse, dir: TempDir, stageBatchBytes?: number) =>
 
 /** Log days in every shape the splitter knows, with rejects among them, and two song files. */
 async function writeInput(dir: TempDir) {
-  await dir.write(
-    'songs/A/s1.json',
-    JSON.stringify(
-      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-    ),
-  );
+  await dir.write('songs/A/s1.json', songAFile());
   await dir.write('songs/B/s2.json', `{"song_id": "SO2", "title": 7`);
   for (let d = 1; d <= 9; d++) {
     const base = Date.UTC(2018, 10, d, 12);

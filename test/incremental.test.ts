@@ -3,7 +3,7 @@
 import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { event, jsonLines, song } from './support/data.js';
+import { event, jsonLines, song, songAFile } from './support/data.js';
 import { starSnapshot, type DuckFixture } from './support/duckdb.js';
 import { contractEngines } from './support/engines.js';
 
@@ -50,12 +50,7 @@ describe.each(engines)('on $name', (engine) => {
   });
 
   beforeEach(async () => {
-    await f.dir.write(
-      'songs/A/s1.json',
-      JSON.stringify(
-        song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-      ),
-    );
+    await f.dir.write('songs/A/s1.json', songAFile());
     await writeDay(1, ['1', '2']);
     await writeDay(2, ['2', '3']);
   });

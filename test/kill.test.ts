@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { harmonize } from './support/cli.js';
-import { event, jsonLines, song, tempDir, type TempDir } from './support/data.js';
+import { event, jsonLines, tempDir, type TempDir, songAFile } from './support/data.js';
 import { starSnapshot } from './support/duckdb.js';
 
 let d: TempDir;
@@ -13,12 +13,7 @@ const bin = join(import.meta.dirname, '../bin/harmonize.js');
 
 beforeAll(async () => {
   d = await tempDir('hz-kill-');
-  await d.write(
-    'songs/s.json',
-    JSON.stringify(
-      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-    ),
-  );
+  await d.write('songs/s.json', songAFile());
   await d.write(
     'logs/2018/11/2018-11-01-events.json',
     jsonLines([event({ ts: Date.UTC(2018, 10, 1), userId: '1' })]),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HarmonizeError } from '../src/errors.js';
 import type { CheckSpec } from '../src/quality/checks.js';
-import { event, jsonLines, song } from './support/data.js';
+import { event, jsonLines, songAFile } from './support/data.js';
 import { starSnapshot, type DuckFixture } from './support/duckdb.js';
 import { contractEngines } from './support/engines.js';
 
@@ -19,12 +19,7 @@ const logs = () => join(f.dir.path, 'logs');
 const dayFile = (d: number) => `logs/2018/11/2018-11-${String(d).padStart(2, '0')}-events.json`;
 
 async function writeInput(days = 3) {
-  await f.dir.write(
-    'songs/A/s1.json',
-    JSON.stringify(
-      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-    ),
-  );
+  await f.dir.write('songs/A/s1.json', songAFile());
   for (let d = 1; d <= days; d++) {
     const base = Date.UTC(2018, 10, d, 12);
     const recs = Array.from({ length: 20 }, (_, i) =>

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtInChecks } from '../src/quality/checks.js';
 import { runChecks } from '../src/quality/run-checks.js';
-import { event, jsonLines, song } from './support/data.js';
+import { event, jsonLines, songAFile } from './support/data.js';
 import type { DuckFixture } from './support/duckdb.js';
 import { contractEngines } from './support/engines.js';
 
@@ -13,12 +13,7 @@ const engines = await contractEngines();
 let f: DuckFixture;
 
 async function load() {
-  await f.dir.write(
-    'songs/A/s1.json',
-    JSON.stringify(
-      song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-    ),
-  );
+  await f.dir.write('songs/A/s1.json', songAFile());
   const base = Date.UTC(2018, 10, 1, 12);
   const recs = Array.from({ length: 12 }, (_, i) =>
     event({ ts: base + i * 1000, userId: String(i % 3), itemInSession: i }),

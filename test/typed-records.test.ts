@@ -10,7 +10,7 @@ import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { openPostgres } from '../src/warehouse/postgres/postgres-warehouse.js';
 import { typedRecord } from '../src/warehouse/typed-records.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
-import { event, song, tempDir, type TempDir } from './support/data.js';
+import { event, song, tempDir, type TempDir, songAFile } from './support/data.js';
 import { postgresForTests, randomName, type PgTestServer } from './support/postgres-server.js';
 
 const plain = event({ ts: 1541105830796, userId: '7', length: 215.5, registration: 1540919166796 });
@@ -133,12 +133,7 @@ describe('a load through the typed path', () => {
 
   beforeAll(async () => {
     dir = await tempDir('hz-typed-');
-    await dir.write(
-      'songs/s.json',
-      JSON.stringify(
-        song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
-      ),
-    );
+    await dir.write('songs/s.json', songAFile());
     await dir.write('logs/2018/11/2018-11-01-events.json', trickyEvents());
     const { server, skipReason } = await postgresForTests();
     if (!server) console.warn(`PostgreSQL typed-path cases skipped: ${skipReason ?? 'no server'}`);

@@ -8,12 +8,7 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
   switch (cfg.engine) {
     case 'duckdb': {
       const { openDuckDb } = await import('./duckdb/duckdb-warehouse.js');
-      return openDuckDb({
-        path: cfg.path,
-        ...(cfg.memoryLimit ? { memoryLimit: cfg.memoryLimit } : {}),
-        ...(cfg.threads ? { threads: cfg.threads } : {}),
-        ...(cfg.fsst ? { fsst: true } : {}),
-      });
+      return openDuckDb(cfg); // the URL's DuckDB options are the engine's own (DuckDbOptions)
     }
     case 'redshift':
       throw usageError('the Redshift engine is not built yet', {

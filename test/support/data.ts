@@ -49,6 +49,12 @@ export const song = (s: SongRec): Record<string, unknown> => ({
   year: s.year ?? 0,
 });
 
+/** The song a default event() plays (title, artist and length match), as its file's text. */
+export const songAFile = (): string =>
+  JSON.stringify(
+    song({ song_id: 'SO1', title: 'Song A', artist_id: 'AR1', artist_name: 'Artist A', duration: 200.5 }),
+  );
+
 let item = 0;
 /** A log event with all 18 keys; NextSong unless page is given. */
 export function event(over: Record<string, unknown> = {}): Record<string, unknown> {
