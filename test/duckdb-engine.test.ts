@@ -2,12 +2,13 @@
 // same staging, rejects and star schema as one reader, record for record and line for line; runs
 // of files stay consecutive and balanced; FSST string compression is off unless the URL asks.
 import { join, relative } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HarmonizeError } from '../src/errors.js';
 import { LocalSource } from '../src/extract/local-source.js';
 import { runEtl } from '../src/pipeline/etl.js';
-import { consecutiveRuns } from '../src/warehouse/duckdb/duckdb-raw-tables.js';
+import { givenTextSql } from '../src/warehouse/duckdb/duckdb-raw.js';
+import { consecutiveRuns, SMALL_FILE_BYTES } from '../src/warehouse/duckdb/duckdb-raw-tables.js';
 import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { parseWarehouseUrl } from '../src/warehouse/url.js';
 import type { RawFile, Warehouse } from '../src/warehouse/warehouse.js';
@@ -26,7 +27,9 @@ async function folder(): Promise<TempDir> {
   return dir;
 }
 
-async function warehouse(opts: { threads?: number; fsst?: boolean } = {}): Promise<Warehouse> {
+async function warehouse(
+  opts: { threads?: number; fsst?: boolean; smallFileBytes?: number } = {},
+): Promise<Warehouse> {
   const wh = await openDuckDb({ path: join((await folder()).path, 'wh.duckdb'), ...opts });
   cleanups.push(() => wh.close());
   return wh;
@@ -64,31 +67,51 @@ const lineage = (wh: Warehouse) =>
   ]);
 
 describe('DuckDB engine', () => {
-  it('reads files side by side with exactly the result of one reader', async () => {
+  it('reads files side by side, and small files in Node, with exactly the result of one reader', async () => {
     const dir = await folder();
     await writeInput(dir);
     const connect = vi.spyOn(DuckDBInstance.prototype, 'connect');
+    const run = vi.spyOn(DuckDBConnection.prototype, 'run');
+    const readers = () => {
+      const sql = run.mock.calls.map((c) => String(c[0]));
+      return { readText: sql.some((q) => q.includes('read_text(')), node: sql.some((q) => q.includes(givenTextSql)) };
+    };
     const results = [];
-    for (const threads of [1, 3]) {
+    // One reader with read_text for every file; three, read_text for files over 3 KiB (the log
+    // days are 9–10 KiB, the JSON-array day and the songs smaller); three, Node for every file.
+    for (const [threads, smallFileBytes] of [
+      [1, 0],
+      [3, 3 * 1024],
+      [3, 1024 * 1024],
+    ] as const) {
       connect.mockClear();
-      const wh = await warehouse({ threads });
+      run.mockClear();
+      const wh = await warehouse({ threads, smallFileBytes });
       // Batches of about three log files: each is read by up to three connections at once.
       const summary = await etl(wh, dir, 40 * 1024);
       results.push({
         summary,
         connections: connect.mock.calls.length,
+        readers: readers(),
         lineage: await lineage(wh),
         star: await starSnapshot(wh),
       });
     }
-    const [one, side] = results;
+    const [one, side, node] = results;
     expect(one?.connections).toBe(1);
     expect(side?.connections).toBe(1 + 3);
+    expect(results.map((r) => r.readers)).toEqual([
+      { readText: true, node: false },
+      { readText: true, node: true },
+      { readText: false, node: true },
+    ]);
     expect(one?.summary.records.events.rejected).toBe(2);
     expect(one?.summary.records.songs.rejected).toBe(1);
-    expect(side?.summary.records).toEqual(one?.summary.records);
-    expect(side?.lineage).toEqual(one?.lineage);
-    expect(side?.star).toEqual(one?.star);
+    for (const other of [side, node]) {
+      expect(other?.summary.records).toEqual(one?.summary.records);
+      expect(other?.lineage).toEqual(one?.lineage);
+      expect(other?.star).toEqual(one?.star);
+    }
     const [events, songs, rejects] = one?.lineage ?? [];
     expect(events).toHaveLength(8 * 30 + 5);
     expect(songs).toHaveLength(1);
@@ -101,9 +124,12 @@ describe('DuckDB engine', () => {
     );
   });
 
-  it('names the first bad line of a non-UTF-8 file when files are read side by side', async () => {
+  it.each([
+    ['read_text', 0],
+    ['Node', SMALL_FILE_BYTES],
+  ])('names the first bad line of a non-UTF-8 file read side by side by %s', async (_, smallFileBytes) => {
     const dir = await folder();
-    const wh = await warehouse({ threads: 2 });
+    const wh = await warehouse({ threads: 2, smallFileBytes });
     const good = JSON.stringify(event());
     await dir.write('logs/2018/11/2018-11-01-events.json', `${good}\n${good}\n`);
     const bad = await dir.write(

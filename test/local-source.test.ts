@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarmonizeError } from '../src/errors.js';
 import { LocalSource } from '../src/extract/local-source.js';
-import { fingerprintLoads, planFiles } from '../src/extract/plan.js';
+import { fingerprintLoads, manifestOf, planFiles } from '../src/extract/plan.js';
 import { event, jsonLines, song, tempDir, type TempDir } from './support/data.js';
 import { fixtureFor } from './support/duckdb.js';
 import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
@@ -46,7 +46,7 @@ describe('a local folder', () => {
 
   it('fingerprints files by the SHA-256 of their bytes, and names a file that is gone', async () => {
     const src = new LocalSource(join(d.path, 'logs'));
-    const plan = await planFiles(src, new Map(), {});
+    const plan = await planFiles(src, manifestOf(), {});
     expect(plan.load.every((f) => f.fingerprint === undefined)).toBe(true); // new files: hashed later
     await fingerprintLoads(src, plan);
     for (const f of plan.load) expect(f.fingerprint).toBe(sha(await readFile(f.file.uri)));

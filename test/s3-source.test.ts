@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HarmonizeError } from '../src/errors.js';
-import { planFiles, type ManifestEntry } from '../src/extract/plan.js';
+import { manifestOf, planFiles } from '../src/extract/plan.js';
 import { S3Source } from '../src/extract/s3-source.js';
 import type { SourceFile } from '../src/extract/source.js';
 import { startS3ServerOrSkip, useS3Env } from './support/s3-server.js';
@@ -97,8 +97,8 @@ describe.skipIf(!server)('S3Source on a real S3-protocol server', () => {
     expect(byDefault).toHaveLength(MANY);
 
     const src = new S3Source(`s3://${BUCKET}/many`);
-    const manifest = new Map<string, ManifestEntry>(
-      files.map((f) => [f.uri, { size: f.size, version: f.version, fingerprint: `etag:${f.version}` }]),
+    const manifest = manifestOf(
+      new Map(files.map((f) => [f.uri, { size: f.size, version: f.version, fingerprint: `etag:${f.version}` }])),
     );
     const t0 = performance.now();
     const plan = await planFiles(src, manifest, {});

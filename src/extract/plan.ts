@@ -9,7 +9,24 @@ import type { Source, SourceFile } from './source.js';
 export interface ManifestEntry {
   size: number;
   version: string;
-  fingerprint: string;
+}
+
+/**
+ * What the manifest knows of one kind's files: each one's size and cheap version, and, on demand,
+ * the fingerprints recorded for some of them (only files whose version moved need them).
+ */
+export interface Manifest {
+  entries: Map<string, ManifestEntry>;
+  fingerprints(uris: string[]): Promise<Map<string, string>>;
+}
+
+/** A manifest held in memory (an empty one by default): tests, and runs that reload everything. */
+export function manifestOf(files: Map<string, ManifestEntry & { fingerprint: string }> = new Map()): Manifest {
+  return {
+    entries: files,
+    fingerprints: (uris) =>
+      Promise.resolve(new Map(uris.flatMap((u) => (files.has(u) ? [[u, files.get(u)?.fingerprint ?? '']] : [])))),
+  };
 }
 
 export type FileStatus = 'new' | 'changed';
@@ -45,25 +62,36 @@ export function inRange(file: SourceFile, opts: PlanOptions): boolean {
   return (!opts.from || file.date >= opts.from) && (!opts.to || file.date <= opts.to);
 }
 
+/**
+ * The plan of a source's files against the manifest. The manifest may still be on its way: it is
+ * awaited once the listing is done, so reading it overlaps the listing.
+ */
 export async function planFiles(
   source: Source,
-  manifest: Map<string, ManifestEntry>,
+  manifest: Manifest | Promise<Manifest>,
   opts: PlanOptions,
 ): Promise<FilePlan> {
+  Promise.resolve(manifest).catch(() => undefined); // a listing failure is the one reported
+  const listed: SourceFile[] = [];
+  for await (const file of source.list()) if (inRange(file, opts)) listed.push(file);
+  const { entries, fingerprints: stored } = await manifest;
   const plan: FilePlan = { load: [], skipped: 0, touched: [] };
-  const moved: { file: SourceFile; seen: ManifestEntry }[] = [];
-  for await (const file of source.list()) {
-    if (!inRange(file, opts)) continue;
-    const seen = manifest.get(file.uri);
+  const moved: SourceFile[] = [];
+  for (const file of listed) {
+    const seen = entries.get(file.uri);
     if (!seen) plan.load.push({ file, status: 'new' });
     else if (opts.reloadAll) plan.load.push({ file, status: 'changed' });
     else if (seen.size === file.size && seen.version === file.version) plan.skipped++;
-    else moved.push({ file, seen });
+    else moved.push(file);
   }
-  const fingerprints = await mapLimit(moved, FINGERPRINTS_IN_FLIGHT, (m) => source.fingerprint(m.file));
-  moved.forEach(({ file, seen }, i) => {
-    const fingerprint = fingerprints[i] ?? '';
-    if (fingerprint === seen.fingerprint) {
+  if (moved.length === 0) return plan;
+  const [before, now] = await Promise.all([
+    stored(moved.map((f) => f.uri)),
+    mapLimit(moved, FINGERPRINTS_IN_FLIGHT, (f) => source.fingerprint(f)),
+  ]);
+  moved.forEach((file, i) => {
+    const fingerprint = now[i] ?? '';
+    if (fingerprint === before.get(file.uri)) {
       plan.touched.push({ file, fingerprint });
       plan.skipped++;
     } else plan.load.push({ file, status: 'changed', fingerprint });

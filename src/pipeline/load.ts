@@ -81,10 +81,7 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
     await wh.transaction(async () => {
       await ctx.step('commit', () => swapShadows(wh));
       await check(ctx, wh);
-      await ctx.step('commit', async () => {
-        await wh.execute(`DELETE FROM ${wh.dialect.table('harmonize_files')}`);
-        await finish(ctx, wh, input.planned, counts, input.fingerprints);
-      });
+      await ctx.step('commit', () => finish(ctx, wh, input.planned, counts, input.fingerprints, { fresh: true }));
     });
   } finally {
     await dropShadows(wh);

@@ -1,6 +1,6 @@
 // The manifest (harmonize_files): every source file loaded, with its size, cheap version, content
 // fingerprint, run and record counts. It is what makes re-runs incremental.
-import type { ManifestEntry } from '../extract/plan.js';
+import type { Manifest, ManifestEntry } from '../extract/plan.js';
 import type { FileKind } from '../extract/source.js';
 import { insertRows } from '../warehouse/insert-rows.js';
 import type { SqlValue, Warehouse } from '../warehouse/warehouse.js';
@@ -10,19 +10,39 @@ interface ManifestRecord {
   kind: FileKind;
   size: number;
   version: string;
-  fingerprint: string;
 }
 
-/** Every loaded file of each kind, in one query (read as one JSON value: see jsonRows). */
-export async function readManifests(wh: Warehouse): Promise<Record<FileKind, Map<string, ManifestEntry>>> {
+/** Files whose recorded fingerprints are looked up by name; for more, the whole column is read. */
+const NAMED_LOOKUP = 500;
+
+/**
+ * Every loaded file of each kind, in one query (read as one JSON value: see jsonRows). Fingerprints
+ * are left out, to be read for the few files that need them: they were a third of the text (×100
+ * sample, 10,100 files: 13–17 ms without them against 25–42 ms with).
+ */
+export async function readManifests(wh: Warehouse): Promise<Record<FileKind, Manifest>> {
   const d = wh.dialect;
-  const cols = ['source_file', 'kind', 'size', 'version', 'fingerprint'];
+  const cols = ['source_file', 'kind', 'size', 'version'];
   const [row] = await wh.query<{ j: string }>(d.jsonRows(cols, d.table('harmonize_files')));
   const rows = JSON.parse(row?.j ?? '[]') as ManifestRecord[];
-  const out: Record<FileKind, Map<string, ManifestEntry>> = { song: new Map(), event: new Map() };
-  for (const r of rows)
-    out[r.kind]?.set(r.source_file, { size: Number(r.size), version: r.version, fingerprint: r.fingerprint });
-  return out;
+  const entries: Record<FileKind, Map<string, ManifestEntry>> = { song: new Map(), event: new Map() };
+  for (const r of rows) entries[r.kind]?.set(r.source_file, { size: Number(r.size), version: r.version });
+  const fingerprints = (uris: string[]) => storedFingerprints(wh, uris);
+  return { song: { entries: entries.song, fingerprints }, event: { entries: entries.event, fingerprints } };
+}
+
+/** The fingerprints the manifest holds for these files (absent ones are left out). */
+async function storedFingerprints(wh: Warehouse, uris: string[]): Promise<Map<string, string>> {
+  const d = wh.dialect;
+  const table = d.table('harmonize_files');
+  const named = uris.length <= NAMED_LOOKUP;
+  const from = named
+    ? `(SELECT source_file, fingerprint FROM ${table} WHERE source_file IN (${uris.map((_, i) => d.param(i + 1)).join(', ')})) f`
+    : table;
+  const [row] = await wh.query<{ j: string }>(d.jsonRows(['source_file', 'fingerprint'], from), named ? uris : []);
+  const wanted = new Set(uris);
+  const rows = JSON.parse(row?.j ?? '[]') as { source_file: string; fingerprint: string }[];
+  return new Map(rows.filter((r) => wanted.has(r.source_file)).map((r) => [r.source_file, r.fingerprint]));
 }
 
 export interface ManifestRow {
@@ -35,22 +55,33 @@ export interface ManifestRow {
   rejects: number;
 }
 
-/** Replaces the manifest rows of these files. */
-export async function writeManifest(wh: Warehouse, runId: string, rows: ManifestRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Replaces the manifest rows of these files; with `all`, the whole manifest (a fresh load: no
+ * list of names to delete by, ×100 sample 25 ms less).
+ */
+export async function writeManifest(
+  wh: Warehouse,
+  runId: string,
+  rows: ManifestRow[],
+  opts: { all?: boolean } = {},
+): Promise<void> {
   const d = wh.dialect;
   const table = d.table('harmonize_files');
-  const tmp = d.quoteId('_hz_manifest');
-  await wh.execute(`DROP TABLE IF EXISTS ${tmp}`);
-  await wh.execute(`CREATE TEMPORARY TABLE ${tmp} (source_file ${d.type('text')})`);
-  await insertRows(
-    wh,
-    tmp,
-    ['source_file'],
-    rows.map((r) => [r.uri]),
-  );
-  await wh.execute(`DELETE FROM ${table} WHERE source_file IN (SELECT source_file FROM ${tmp})`);
-  await wh.execute(`DROP TABLE ${tmp}`);
+  if (opts.all) await wh.execute(`DELETE FROM ${table}`);
+  if (rows.length === 0) return;
+  if (!opts.all) {
+    const tmp = d.quoteId('_hz_manifest');
+    await wh.execute(`DROP TABLE IF EXISTS ${tmp}`);
+    await wh.execute(`CREATE TEMPORARY TABLE ${tmp} (source_file ${d.type('text')})`);
+    await insertRows(
+      wh,
+      tmp,
+      ['source_file'],
+      rows.map((r) => [r.uri]),
+    );
+    await wh.execute(`DELETE FROM ${table} WHERE source_file IN (SELECT source_file FROM ${tmp})`);
+    await wh.execute(`DROP TABLE ${tmp}`);
+  }
   const values: SqlValue[][] = rows.map((r) => [
     r.uri,
     r.kind,

@@ -1,6 +1,6 @@
 // The planning and fetching steps of a run: which files of each source to load (new, changed,
 // backfilled, vanished from a backfilled range), then bringing them to local disk.
-import { fingerprintLoads, planFiles, type FilePlan, type ManifestEntry } from '../extract/plan.js';
+import { fingerprintLoads, manifestOf, planFiles, type FilePlan, type Manifest } from '../extract/plan.js';
 import type { FileKind, Source } from '../extract/source.js';
 import { stat } from 'node:fs/promises';
 import type { RawFile } from '../warehouse/warehouse.js';
@@ -22,7 +22,7 @@ async function planKind(
   ctx: RunContext,
   kind: FileKind,
   source: Source,
-  manifest: Map<string, ManifestEntry>,
+  manifest: Promise<Manifest>,
 ): Promise<Planned> {
   const opts: EtlOptions = ctx.opts;
   const ranged = kind === 'event' && (opts.from !== undefined || opts.to !== undefined);
@@ -31,16 +31,20 @@ async function planKind(
     ...range,
     reloadAll: ranged || opts.fullRefresh === true,
   });
-  const vanished = ranged ? vanishedInRange(source.location, manifest, plan, range) : [];
-  return { kind, source, plan, vanished, loadedBefore: manifest.size };
+  const { entries } = await manifest;
+  const vanished = ranged ? vanishedInRange(source.location, entries, plan, range) : [];
+  return { kind, source, plan, vanished, loadedBefore: entries.size };
 }
 
 export async function planRun(ctx: RunContext): Promise<Planned[]> {
-  const none = { song: new Map<string, ManifestEntry>(), event: new Map<string, ManifestEntry>() };
-  const manifests = ctx.opts.fullRefresh ? none : await readManifests(ctx.wh);
+  // Read while the song folder is listed; awaited (or its failure handled) by the first planKind.
+  const manifests = ctx.opts.fullRefresh
+    ? Promise.resolve({ song: manifestOf(), event: manifestOf() })
+    : readManifests(ctx.wh);
+  manifests.catch(() => undefined);
   const planned = [
-    await planKind(ctx, 'song', ctx.opts.songs, manifests.song),
-    await planKind(ctx, 'event', ctx.opts.logs, manifests.event),
+    await planKind(ctx, 'song', ctx.opts.songs, manifests.then((m) => m.song)),
+    await planKind(ctx, 'event', ctx.opts.logs, manifests.then((m) => m.event)),
   ];
   for (const p of planned) {
     const c = p.kind === 'song' ? ctx.summary.files.songs : ctx.summary.files.logs;

@@ -72,16 +72,20 @@ function manifestRows(planned: Planned[], counts: KindCounts): ManifestRow[] {
   );
 }
 
-/** The end of every successful run, inside its final transaction: manifest, counts, run record. */
+/**
+ * The end of every successful run, inside its final transaction: manifest (with `fresh`, the
+ * whole of it), counts, run record.
+ */
 export async function finish(
   ctx: RunContext,
   wh: Warehouse,
   planned: Planned[],
   counts: KindCounts,
   fingerprints: Promise<void>,
+  opts: { fresh?: boolean } = {},
 ): Promise<void> {
   await fingerprints;
-  await writeManifest(wh, ctx.runId, manifestRows(planned, counts));
+  await writeManifest(wh, ctx.runId, manifestRows(planned, counts), { all: opts.fresh === true });
   await touchManifest(
     wh,
     planned.flatMap((p) => p.plan.touched.map((t) => ({ uri: t.file.uri, version: t.file.version }))),

@@ -23,15 +23,23 @@ const startsAfterSpaces = (x: string, prefix: string) =>
   `(starts_with(${x}, '${prefix}') OR (starts_with(${x}, ' ') AND starts_with(ltrim(${x}), '${prefix}')))`;
 
 /**
- * The records of the files read by read_text($1). With filesTable, a table (local_path,
+ * The files read_text($1) reads, as (source_file, content). With filesTable, a table (local_path,
  * source_file) gives each file's recorded name; without it the local path is that name.
  */
-export function rawRecordsSql(filesTable?: string): string {
+export function readTextSql(filesTable?: string): string {
+  return filesTable
+    ? `SELECT f.source_file, t.content FROM read_text($1) t JOIN ${filesTable} f ON f.local_path = t.filename`
+    : `SELECT t.filename AS source_file, t.content FROM read_text($1) t`;
+}
+
+/** Files whose names and contents are the list parameters $1 and $2, as (source_file, content). */
+export const givenTextSql = `SELECT unnest($1) AS source_file, unnest($2) AS content`;
+
+/** The records of the files of a relation (source_file, content): readTextSql or givenTextSql. */
+export function rawRecordsSql(filesSql: string): string {
   const bom = `chr(65279)`;
   const content = `CASE WHEN starts_with(t.content, ${bom}) THEN ltrim(t.content, ${bom}) ELSE t.content END`;
-  const files = filesTable
-    ? `SELECT f.source_file, ${content} AS content FROM read_text($1) t JOIN ${filesTable} f ON f.local_path = t.filename`
-    : `SELECT t.filename AS source_file, ${content} AS content FROM read_text($1) t`;
+  const files = `SELECT t.source_file, ${content} AS content FROM (${filesSql}) t`;
   const recs = `CASE
       WHEN ${startsAfterSpaces('content', '[')} AND json_valid(content) THEN CAST(json_extract(content, '$[*]') AS VARCHAR[])
       WHEN ${startsAfterSpaces('content', '{')} AND json_valid(content) AND contains(trim(content, ${ws}), chr(10)) THEN [content]

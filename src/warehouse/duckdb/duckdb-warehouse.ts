@@ -24,6 +24,8 @@ export interface DuckDbOptions {
   memoryLimit?: string;
   /** FSST string compression (default off: faster loads, a larger file; see NO_FSST). */
   fsst?: boolean;
+  /** Files of at most this many bytes are read by Node, not read_text (see SMALL_FILE_BYTES). */
+  smallFileBytes?: number;
 }
 
 /**
@@ -89,8 +91,14 @@ export async function openDuckDb(opts: DuckDbOptions): Promise<Warehouse> {
   if (!opts.fsst) await conn.run(NO_FSST);
   await conn.run(NO_VACUUM);
   await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCRATCH}`);
-  return new DuckDbWarehouse(instance, conn, opts.path, threads);
+  return new DuckDbWarehouse(instance, conn, opts, threads);
 }
+
+/**
+ * Fewer rows go by one INSERT: the appender first looks the table's columns up in the catalog,
+ * 3–12 ms on a warehouse, against about 1 ms for an INSERT of a daily run's one manifest row.
+ */
+const APPENDER_MIN_ROWS = 64;
 
 const toDuck = (v: SqlValue): DuckDBValue => (v instanceof Date ? v.toISOString() : v);
 
@@ -108,15 +116,16 @@ class DuckDbWarehouse implements Warehouse {
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
-    path: string,
+    opts: DuckDbOptions,
     threads: number,
   ) {
-    this.description = `duckdb:${path}`;
+    this.description = `duckdb:${opts.path}`;
     this.raw = new RawTables({
       instance,
       conn,
       run: (fn, sql) => this.wrap(fn, sql),
       threads,
+      ...(opts.smallFileBytes !== undefined ? { smallFileBytes: opts.smallFileBytes } : {}),
       inTransaction: () => this.inTransaction,
     });
   }
@@ -137,7 +146,10 @@ class DuckDbWarehouse implements Warehouse {
    */
   async appendRows(table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
     if (rows.length === 0) return;
-    if (await this.wrap(() => appendWithAppender(this.conn, table, columns, rows), `APPEND ${table}`)) return;
+    const appended =
+      rows.length >= APPENDER_MIN_ROWS &&
+      (await this.wrap(() => appendWithAppender(this.conn, table, columns, rows), `APPEND ${table}`));
+    if (appended) return;
     const lists = columns.map((_, i) => listValue(rows.map((r) => toDuck(r[i] ?? null))));
     const cols = columns.map((c) => this.dialect.quoteId(c)).join(', ');
     const values = columns.map((_, i) => `unnest($${i + 1})`).join(', ');
