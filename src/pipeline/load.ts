@@ -33,7 +33,7 @@ interface LoadInput {
  * Whole tables are checked after a fresh load, on request, and when the last successful run did
  * not check (or predates scoped checks): scoped checks rely on the warehouse having passed before.
  */
-async function checkScope(ctx: RunContext, fresh: boolean): Promise<CheckScope | undefined> {
+async function checkScope(ctx: RunContext, fresh: boolean): Promise<Omit<CheckScope, 'span'> | undefined> {
   if (fresh || ctx.opts.fullChecks || ctx.opts.skipChecks) return undefined;
   const last = await lastRunChecks(ctx.wh);
   if (last !== 'full' && last !== 'run') return undefined;

@@ -4,7 +4,7 @@
 import type { FileKind } from '../extract/source.js';
 import { releaseGarbage } from '../memory.js';
 import { eventSpec, songSpec } from '../model/records.js';
-import { builtInChecks, type CheckScope } from '../quality/checks.js';
+import { builtInChecks, NO_SPAN, runSpanSql, type CheckScope } from '../quality/checks.js';
 import { runChecks } from '../quality/run-checks.js';
 import { stageRecords, type StageCounts } from '../stage/stage-records.js';
 import type { RawFile, Warehouse } from '../warehouse/warehouse.js';
@@ -45,10 +45,18 @@ export async function stageAll(
 }
 
 /** Runs the built-in checks (over whole tables, or within scope) and the user's own. */
-export async function check(ctx: RunContext, wh: Warehouse, scope?: CheckScope): Promise<void> {
+async function runSpan(wh: Warehouse, runId: string): Promise<CheckScope['span']> {
+  const [span] = await wh.query<{ from: string | null; to: string | null }>(runSpanSql(wh.dialect), [runId]);
+  return span?.from && span.to ? { from: span.from, to: span.to } : NO_SPAN;
+}
+
+/** The checks of a run; with a scope, of what it changed (its songplays' span found first). */
+export async function check(ctx: RunContext, wh: Warehouse, scope?: Omit<CheckScope, 'span'>): Promise<void> {
   if (ctx.opts.skipChecks) return;
-  const specs = [...builtInChecks(wh.dialect, scope), ...(ctx.opts.checks ?? [])];
-  const results = await ctx.step('check', () => runChecks(wh, specs));
+  const results = await ctx.step('check', async () => {
+    const spanned = scope ? { ...scope, span: await runSpan(wh, scope.runId) } : undefined;
+    return runChecks(wh, [...builtInChecks(wh.dialect, spanned), ...(ctx.opts.checks ?? [])]);
+  });
   const failed = results.filter((r) => !r.passed).length;
   ctx.summary.checks = { scope: scope ? 'run' : 'full', passed: results.length - failed, failed, results };
   if (failed > 0) throw failedChecksError(results);
