@@ -74,7 +74,10 @@ describe('DuckDB engine', () => {
     const run = vi.spyOn(DuckDBConnection.prototype, 'run');
     const readers = () => {
       const sql = run.mock.calls.map((c) => String(c[0]));
-      return { readText: sql.some((q) => q.includes('read_text(')), node: sql.some((q) => q.includes(givenTextSql)) };
+      return {
+        readText: sql.some((q) => q.includes('read_text(')),
+        node: sql.some((q) => q.includes(givenTextSql)),
+      };
     };
     const results = [];
     // One reader with read_text for every file; three, read_text for files over 3 KiB (the log

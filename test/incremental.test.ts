@@ -97,7 +97,9 @@ describe.each(engines)('on $name', (engine) => {
     it('skips hundreds of touched files by their fingerprints, and reloads the one that changed', async () => {
       // More touched files than are looked up by name: the manifest's fingerprints are read whole.
       const bFile = (i: number, title = `T${i}`) =>
-        JSON.stringify(song({ song_id: `SOB${i}`, title, artist_id: 'ARB', artist_name: 'B', duration: i + 1 }));
+        JSON.stringify(
+          song({ song_id: `SOB${i}`, title, artist_id: 'ARB', artist_name: 'B', duration: i + 1 }),
+        );
       for (let i = 0; i < 520; i++) await f.dir.write(`songs/B/${i}.json`, bFile(i));
       await f.etl(songs(), logs());
       const later = new Date(Date.now() + 60_000);
@@ -105,7 +107,9 @@ describe.each(engines)('on $name', (engine) => {
       await f.dir.write('songs/B/7.json', bFile(7, 'Changed'));
       const s = await f.etl(songs(), logs());
       expect(s.files.songs).toMatchObject({ new: 0, changed: 1, skipped: 520 });
-      expect(await f.wh.query(`SELECT title FROM songs WHERE song_id = 'SOB7'`)).toEqual([{ title: 'Changed' }]);
+      expect(await f.wh.query(`SELECT title FROM songs WHERE song_id = 'SOB7'`)).toEqual([
+        { title: 'Changed' },
+      ]);
       expect((await f.etl(songs(), logs())).files.songs.skipped).toBe(521);
       await expectEqualToRebuild();
     });

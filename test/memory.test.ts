@@ -1,5 +1,5 @@
-// releaseGarbage really collects once the heap holds enough to matter: garbage the program dropped
-// leaves the heap, without the process being started with --expose-gc, and the collector is not
+// releaseGarbage really collects once the heap has grown by enough to matter (and only then):
+// garbage the program dropped leaves the heap, without the process being started with --expose-gc, and the collector is not
 // left on the global object.
 import { describe, expect, it } from 'vitest';
 import { releaseGarbage } from '../src/memory.js';
@@ -21,5 +21,13 @@ describe('releaseGarbage', () => {
     releaseGarbage();
     expect(process.memoryUsage().heapUsed).toBeLessThan(grown - 48 * MiB);
     expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+  });
+
+  it('leaves a heap alone that has not grown by 96 MiB since the given size', () => {
+    const grown = makeGarbage();
+    releaseGarbage(grown - 32 * MiB);
+    expect(process.memoryUsage().heapUsed).toBeGreaterThan(grown - 16 * MiB);
+    releaseGarbage();
+    expect(process.memoryUsage().heapUsed).toBeLessThan(grown - 48 * MiB);
   });
 });

@@ -98,7 +98,9 @@ describe.skipIf(!server)('S3Source on a real S3-protocol server', () => {
 
     const src = new S3Source(`s3://${BUCKET}/many`);
     const manifest = manifestOf(
-      new Map(files.map((f) => [f.uri, { size: f.size, version: f.version, fingerprint: `etag:${f.version}` }])),
+      new Map(
+        files.map((f) => [f.uri, { size: f.size, version: f.version, fingerprint: `etag:${f.version}` }]),
+      ),
     );
     const t0 = performance.now();
     const plan = await planFiles(src, manifest, {});

@@ -17,15 +17,19 @@ export interface ManifestEntry {
  */
 export interface Manifest {
   entries: Map<string, ManifestEntry>;
-  fingerprints(uris: string[]): Promise<Map<string, string>>;
+  fingerprints: (uris: string[]) => Promise<Map<string, string>>;
 }
 
 /** A manifest held in memory (an empty one by default): tests, and runs that reload everything. */
-export function manifestOf(files: Map<string, ManifestEntry & { fingerprint: string }> = new Map()): Manifest {
+export function manifestOf(
+  files: Map<string, ManifestEntry & { fingerprint: string }> = new Map(),
+): Manifest {
   return {
     entries: files,
     fingerprints: (uris) =>
-      Promise.resolve(new Map(uris.flatMap((u) => (files.has(u) ? [[u, files.get(u)?.fingerprint ?? '']] : [])))),
+      Promise.resolve(
+        new Map(uris.flatMap((u) => (files.has(u) ? [[u, files.get(u)?.fingerprint ?? '']] : []))),
+      ),
   };
 }
 

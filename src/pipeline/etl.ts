@@ -23,7 +23,7 @@ export async function runEtl(wh: Warehouse, opts: EtlOptions): Promise<RunSummar
   try {
     await createTables(wh);
     const planned = await ctx.step('list', () => planRun(ctx));
-    releaseGarbage();
+    releaseGarbage(ctx.heapAtStart);
     const fingerprints = startFingerprints(planned);
     const local = await ctx.step('fetch', () => fetchRun(ctx, planned, workDir));
     await loadRun(ctx, { planned, local, fingerprints });

@@ -81,7 +81,9 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
     await wh.transaction(async () => {
       await ctx.step('commit', () => swapShadows(wh));
       await check(ctx, wh);
-      await ctx.step('commit', () => finish(ctx, wh, input.planned, counts, input.fingerprints, { fresh: true }));
+      await ctx.step('commit', () =>
+        finish(ctx, wh, input.planned, counts, input.fingerprints, { fresh: true }),
+      );
     });
   } finally {
     await dropShadows(wh);

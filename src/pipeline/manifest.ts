@@ -39,7 +39,10 @@ async function storedFingerprints(wh: Warehouse, uris: string[]): Promise<Map<st
   const from = named
     ? `(SELECT source_file, fingerprint FROM ${table} WHERE source_file IN (${uris.map((_, i) => d.param(i + 1)).join(', ')})) f`
     : table;
-  const [row] = await wh.query<{ j: string }>(d.jsonRows(['source_file', 'fingerprint'], from), named ? uris : []);
+  const [row] = await wh.query<{ j: string }>(
+    d.jsonRows(['source_file', 'fingerprint'], from),
+    named ? uris : [],
+  );
   const wanted = new Set(uris);
   const rows = JSON.parse(row?.j ?? '[]') as { source_file: string; fingerprint: string }[];
   return new Map(rows.filter((r) => wanted.has(r.source_file)).map((r) => [r.source_file, r.fingerprint]));

@@ -43,8 +43,18 @@ export async function planRun(ctx: RunContext): Promise<Planned[]> {
     : readManifests(ctx.wh);
   manifests.catch(() => undefined);
   const planned = [
-    await planKind(ctx, 'song', ctx.opts.songs, manifests.then((m) => m.song)),
-    await planKind(ctx, 'event', ctx.opts.logs, manifests.then((m) => m.event)),
+    await planKind(
+      ctx,
+      'song',
+      ctx.opts.songs,
+      manifests.then((m) => m.song),
+    ),
+    await planKind(
+      ctx,
+      'event',
+      ctx.opts.logs,
+      manifests.then((m) => m.event),
+    ),
   ];
   for (const p of planned) {
     const c = p.kind === 'song' ? ctx.summary.files.songs : ctx.summary.files.logs;

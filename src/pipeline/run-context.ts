@@ -29,6 +29,8 @@ const newRunId = () => `${new Date().toISOString().replace(/[:.]/g, '-')}-${rand
 export class RunContext {
   readonly runId = newRunId();
   readonly started = Date.now();
+  /** The JavaScript heap in use when the run started (see releaseGarbage). */
+  readonly heapAtStart = process.memoryUsage().heapUsed;
   readonly summary: RunSummary;
 
   constructor(

@@ -33,7 +33,7 @@ export async function stageAll(
       p.kind,
       await ctx.step('stage', () => stageRecords(wh, spec, files, ctx.runId, batch), `${p.kind}s`),
     );
-    releaseGarbage();
+    releaseGarbage(ctx.heapAtStart);
   }
   const r = ctx.summary.records;
   r.songs = totals(counts.get('song'));

@@ -236,7 +236,7 @@ async function namesTable(
 async function utf8Error(e: unknown, files: RawFile[]): Promise<unknown> {
   const m = /could not read content of file '(.*)' as valid UTF-8/.exec((e as Error).message ?? '');
   const file = m ? files.find((f) => f.localPath === m[1]) : undefined;
-  return file ? notUtf8(file) : e;
+  return file ? await notUtf8(file) : e;
 }
 
 /** The input error of a file that is not valid UTF-8, at its first bad line when one is found. */
