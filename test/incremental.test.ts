@@ -94,7 +94,7 @@ describe.each(engines)('on $name', (engine) => {
       expect(again.files.logs.skipped).toBe(2);
     });
 
-    it('skips hundreds of touched files by their fingerprints, and reloads the one that changed', async () => {
+    it('skips hundreds of touched files by their fingerprints, and reloads the ones that changed', async () => {
       // More touched files than are looked up by name: the manifest's fingerprints are read whole.
       const bFile = (i: number, title = `T${i}`) =>
         JSON.stringify(
@@ -111,6 +111,14 @@ describe.each(engines)('on $name', (engine) => {
         { title: 'Changed' },
       ]);
       expect((await f.etl(songs(), logs())).files.songs.skipped).toBe(521);
+      await expectEqualToRebuild();
+      // More changed files than are deleted from the manifest by name: one row each all the same.
+      for (let i = 0; i < 520; i++) await f.dir.write(`songs/B/${i}.json`, bFile(i, `New ${i}`));
+      expect((await f.etl(songs(), logs())).files.songs).toMatchObject({ changed: 520, skipped: 1 });
+      expect(await f.count('harmonize_files')).toBe(521 + 2);
+      expect(await f.wh.query(`SELECT count(*) AS n FROM songs WHERE title LIKE 'New %'`)).toEqual([
+        { n: 520 },
+      ]);
       await expectEqualToRebuild();
     });
 

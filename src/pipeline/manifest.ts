@@ -12,7 +12,10 @@ interface ManifestRecord {
   version: string;
 }
 
-/** Files whose recorded fingerprints are looked up by name; for more, the whole column is read. */
+/**
+ * Files looked up or deleted by name, as parameters; for more, the fingerprints are read whole and
+ * the deletions go through a temporary table of names.
+ */
 const NAMED_LOOKUP = 500;
 
 /**
@@ -72,7 +75,11 @@ export async function writeManifest(
   const table = d.table('harmonize_files');
   if (opts.all) await wh.execute(`DELETE FROM ${table}`);
   if (rows.length === 0) return;
-  if (!opts.all) {
+  if (!opts.all && rows.length <= NAMED_LOOKUP) {
+    // A daily run's few files: one statement instead of a temporary table's five.
+    const names = rows.map((_, i) => d.param(i + 1)).join(', ');
+    await wh.execute(`DELETE FROM ${table} WHERE source_file IN (${names})`, rows.map((r) => r.uri));
+  } else if (!opts.all) {
     const tmp = d.quoteId('_hz_manifest');
     await wh.execute(`DROP TABLE IF EXISTS ${tmp}`);
     await wh.execute(`CREATE TEMPORARY TABLE ${tmp} (source_file ${d.type('text')})`);
