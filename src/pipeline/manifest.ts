@@ -78,7 +78,10 @@ export async function writeManifest(
   if (!opts.all && rows.length <= NAMED_LOOKUP) {
     // A daily run's few files: one statement instead of a temporary table's five.
     const names = rows.map((_, i) => d.param(i + 1)).join(', ');
-    await wh.execute(`DELETE FROM ${table} WHERE source_file IN (${names})`, rows.map((r) => r.uri));
+    await wh.execute(
+      `DELETE FROM ${table} WHERE source_file IN (${names})`,
+      rows.map((r) => r.uri),
+    );
   } else if (!opts.all) {
     const tmp = d.quoteId('_hz_manifest');
     await wh.execute(`DROP TABLE IF EXISTS ${tmp}`);
