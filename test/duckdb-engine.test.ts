@@ -46,6 +46,17 @@ const etl = (wh: Warehouse, dir: TempDir, stageBatchBytes?: number) =>
 async function writeInput(dir: TempDir) {
   await dir.write('songs/A/s1.json', songAFile());
   await dir.write('songs/B/s2.json', `{"song_id": "SO2", "title": 7`);
+  // Song files of one line in every shape, whitespace only, an array, records on two lines.
+  const c = (i: number) =>
+    JSON.stringify(
+      song({ song_id: `SOC${i}`, title: `C${i}`, artist_id: 'ARC', artist_name: 'C', duration: i }),
+    );
+  await dir.write('songs/C/s1.json', `  ${c(1)} \t\r\n`);
+  await dir.write('songs/C/s2.json', `\u{feff}${c(2)}`);
+  await dir.write('songs/C/s3.json', ` \t\r\n`);
+  await dir.write('songs/C/s4.json', `[${c(4)}, ${c(5)}]\n`);
+  await dir.write('songs/C/s6.json', `${c(6)}\r\n${c(7)}`);
+  await dir.write('songs/C/s8.json', `\n${c(8)}\n`);
   for (let d = 1; d <= 9; d++) {
     const base = Date.UTC(2018, 10, d, 12);
     const recs = Array.from({ length: 30 }, (_, i) =>
@@ -117,7 +128,18 @@ describe('DuckDB engine', () => {
     }
     const [events, songs, rejects] = one?.lineage ?? [];
     expect(events).toHaveLength(8 * 30 + 5);
-    expect(songs).toHaveLength(1);
+    expect(
+      songs?.map((r) => [relative(dir.path, String(r._source_file)), r._source_line, r.song_id]),
+    ).toEqual([
+      ['songs/A/s1.json', 1, 'SO1'],
+      ['songs/C/s1.json', 1, 'SOC1'],
+      ['songs/C/s2.json', 1, 'SOC2'],
+      ['songs/C/s4.json', 1, 'SOC4'],
+      ['songs/C/s4.json', 2, 'SOC5'],
+      ['songs/C/s6.json', 1, 'SOC6'],
+      ['songs/C/s6.json', 2, 'SOC7'],
+      ['songs/C/s8.json', 2, 'SOC8'],
+    ]);
     expect(rejects?.map((r) => [relative(dir.path, String(r.source_file)), r.source_line, r.reason])).toEqual(
       [
         ['logs/2018/11/2018-11-04-events.json', 2, 'bad_type'],
