@@ -2,7 +2,7 @@
 // fingerprint, run and record counts. It is what makes re-runs incremental.
 import type { Manifest, ManifestEntry } from '../extract/plan.js';
 import type { FileKind } from '../extract/source.js';
-import { insertRows } from '../warehouse/insert-rows.js';
+import { fileNamesTable, insertRows } from '../warehouse/insert-rows.js';
 import type { SqlValue, Warehouse } from '../warehouse/warehouse.js';
 
 interface ManifestRecord {
@@ -83,14 +83,10 @@ export async function writeManifest(
       rows.map((r) => r.uri),
     );
   } else if (!opts.all) {
-    const tmp = d.quoteId('_hz_manifest');
-    await wh.execute(`DROP TABLE IF EXISTS ${tmp}`);
-    await wh.execute(`CREATE TEMPORARY TABLE ${tmp} (source_file ${d.type('text')})`);
-    await insertRows(
+    const tmp = await fileNamesTable(
       wh,
-      tmp,
-      ['source_file'],
-      rows.map((r) => [r.uri]),
+      '_hz_manifest',
+      rows.map((r) => r.uri),
     );
     await wh.execute(`DELETE FROM ${table} WHERE source_file IN (SELECT source_file FROM ${tmp})`);
     await wh.execute(`DROP TABLE ${tmp}`);

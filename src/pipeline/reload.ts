@@ -1,21 +1,13 @@
 // Removes what earlier runs loaded from files that are being reloaded (changed content, a backfill
 // range, or files gone from a backfilled range), remembering the keys whose dimension rows must
 // be rebuilt. Runs inside the run's transaction, so a failure puts every row back.
-import { insertRows } from '../warehouse/insert-rows.js';
+import { fileNamesTable } from '../warehouse/insert-rows.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
 export async function removeFiles(wh: Warehouse, uris: string[]): Promise<void> {
   if (uris.length === 0) return;
   const d = wh.dialect;
-  const reload = d.quoteId('_hz_reload');
-  await wh.execute(`DROP TABLE IF EXISTS ${reload}`);
-  await wh.execute(`CREATE TEMPORARY TABLE ${reload} (source_file ${d.type('text')})`);
-  await insertRows(
-    wh,
-    reload,
-    ['source_file'],
-    uris.map((u) => [u]),
-  );
+  const reload = await fileNamesTable(wh, '_hz_reload', uris);
   const inReload = `IN (SELECT source_file FROM ${reload})`;
   const affected = (k: string) => d.quoteId(`_hz_affected_${k}`);
   await wh.execute(

@@ -25,3 +25,22 @@ export async function insertRows(
     await wh.execute(`INSERT INTO ${table} (${cols}) VALUES ${tuples.join(', ')}`, values);
   }
 }
+
+/**
+ * A temporary table `name` of one text column, source_file, holding these file names (replacing
+ * one left by an earlier run): what a DELETE … WHERE source_file IN (SELECT …) reads. Returns
+ * the table's quoted name.
+ */
+export async function fileNamesTable(wh: Warehouse, name: string, files: string[]): Promise<string> {
+  const d = wh.dialect;
+  const table = d.quoteId(name);
+  await wh.execute(`DROP TABLE IF EXISTS ${table}`);
+  await wh.execute(`CREATE TEMPORARY TABLE ${table} (source_file ${d.type('text')})`);
+  await insertRows(
+    wh,
+    table,
+    ['source_file'],
+    files.map((f) => [f]),
+  );
+  return table;
+}
