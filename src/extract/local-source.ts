@@ -106,8 +106,10 @@ export class LocalSource implements Source {
     } catch (e) {
       throw unreadable(path, e);
     }
+    const file: SourceFile = { uri: path, size: s.size, version: String(Math.trunc(s.mtimeMs)) };
     const date = dateFromPath(path);
-    return { uri: path, size: s.size, version: String(Math.trunc(s.mtimeMs)), ...(date ? { date } : {}) };
+    if (date) file.date = date;
+    return file;
   }
 
   async fingerprint(file: SourceFile): Promise<string> {
