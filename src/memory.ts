@@ -17,8 +17,9 @@ const WORTH_COLLECTING = 96 * 2 ** 20;
  * Runs a full garbage collection when the heap has grown by enough to matter since `since` (a
  * heap size the caller noted, e.g. at the start of a run; a no-op where the engine refuses to
  * expose its collector). Growth, not size: a daily run in a process that already holds a big heap
- * (the benchmark's incremental case, after a full load) would otherwise pay 25–30 ms for a
- * collection that frees the previous run's leftovers, not its own.
+ * (a library user's, after earlier work) would otherwise pay for a full collection of a heap its
+ * own small listing barely added to. A CLI run starts with a small heap, so there the two rules
+ * agree.
  */
 export function releaseGarbage(since = 0): void {
   if (process.memoryUsage().heapUsed - since < WORTH_COLLECTING) return;

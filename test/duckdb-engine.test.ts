@@ -173,6 +173,20 @@ describe('DuckDB engine', () => {
     expect(left).toEqual([]);
   });
 
+  it('names a small file it cannot read, and leaves no table behind', async () => {
+    const dir = await folder();
+    const wh = await warehouse();
+    const err = await wh
+      .rawRecords([{ sourceFile: 'logs/gone.json', localPath: join(dir.path, 'gone.json'), bytes: 10 }])
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HarmonizeError);
+    expect((err as HarmonizeError).exitCode).toBe(4);
+    expect((err as HarmonizeError).oneLine()).toContain('logs/gone.json: cannot read');
+    expect(await wh.query(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_hz_%'`)).toEqual(
+      [],
+    );
+  });
+
   it('cuts files into consecutive runs of about equal bytes', () => {
     const files: RawFile[] = [5, 1, 1, 1, 1, 1, 4, 2].map((bytes, i) => ({
       sourceFile: `f${i}`,

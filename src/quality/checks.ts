@@ -30,7 +30,7 @@ export interface CheckScope {
    * text (runSpanSql; NO_SPAN when the run has none). Every scan of songplays and time is then
    * also bounded by it, which the engine can answer from per-block minimums and maximums instead
    * of reading the whole column (×100 history, one more day: a scan for the run's rows 2.5–7.5 ms
-   * so, 1.1–1.6 ms bounded; at ×1000, ten times the difference).
+   * so, 1.1–1.6 ms bounded; the day's checks 34–46 ms so, 24–30 ms).
    */
   span: { from: string; to: string };
 }

@@ -1,8 +1,9 @@
 // The embedded DuckDB engine. Raw files are read by DuckDB itself (read_text; small ones by Node and
 // handed over in bulk), split into records in SQL, and no record passes through JavaScript, which
-// keeps staging at the speed of the engine (duckdb-raw-tables.ts). A first load or full refresh is built in shadow tables by autocommitted
-// statements and swapped in by one short transaction (capabilities.freshLoad): DuckDB scans the rows
-// of an open transaction on one thread, committed rows on all.
+// keeps staging at the speed of the engine (duckdb-raw-tables.ts). A first load or full refresh is
+// built in shadow tables by autocommitted statements and swapped in by one short transaction
+// (capabilities.freshLoad): DuckDB scans the rows of an open transaction on one thread, committed
+// rows on all.
 import { inTransaction } from '../transaction.js';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
