@@ -33,7 +33,8 @@ const DEFAULT_BATCH_BYTES = 256 * 1024 * 1024;
  */
 export function batchFiles(files: RawFile[], limit: number): RawFile[][] {
   const total = files.reduce((n, f) => n + (f.bytes ?? 0), 0);
-  const target = total / Math.max(1, Math.ceil(total / limit));
+  // Sizes unknown (all 0): no even share to aim at, only the limit.
+  const target = total > 0 ? total / Math.ceil(total / limit) : Infinity;
   const batches: RawFile[][] = [];
   let current: RawFile[] = [];
   let bytes = 0;
