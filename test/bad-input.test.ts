@@ -93,10 +93,12 @@ describe.each(engines)('on $name', (engine) => {
         JSON.stringify(event({ ts: 1541105830999, sessionId: 'abc' })),
         '   ',
         JSON.stringify(event({ ts: 1541105831000 })),
+        // Good, though not the usual shape: an optional field is absent (the full parse stages it).
+        JSON.stringify(event({ ts: 1541105831001, registration: undefined, location: undefined })),
       ];
       await f.dir.write('logs/2018/11/2018-11-01-events.json', lines.join('\n'));
       const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
-      expect(s.records.events).toEqual({ staged: 2, rejected: 6 });
+      expect(s.records.events).toEqual({ staged: 3, rejected: 6 });
       const rejects = await f.wh.query<{ source_line: number; reason: string; message: string; raw: string }>(
         `SELECT source_line, reason, message, raw FROM rejected_records ORDER BY source_line`,
       );
@@ -113,7 +115,11 @@ describe.each(engines)('on $name', (engine) => {
       expect(rejects[5]?.message).toContain('"sessionId"');
       expect(rejects[0]?.raw).toBe(lines[1]);
       const staged = await f.wh.query(`SELECT _source_line FROM staging_events ORDER BY 1`);
-      expect(staged).toEqual([{ _source_line: 1 }, { _source_line: 10 }]);
+      expect(staged).toEqual([{ _source_line: 1 }, { _source_line: 10 }, { _source_line: 11 }]);
+      const partial = await f.wh.query(
+        `SELECT ts, registration, location FROM staging_events WHERE _source_line = 11`,
+      );
+      expect(partial).toEqual([{ ts: 1541105831001, registration: null, location: null }]);
     });
 
     it('fails the run with --max-rejects and leaves every table as it was', async () => {
