@@ -95,10 +95,12 @@ describe.each(engines)('on $name', (engine) => {
         JSON.stringify(event({ ts: 1541105831000 })),
         // Good, though not the usual shape: an optional field is absent (the full parse stages it).
         JSON.stringify(event({ ts: 1541105831001, registration: undefined, location: undefined })),
+        // Good: text that only looks like JSON (the fast parse sends it to the full one).
+        JSON.stringify(event({ ts: 1541105831002, song: '[Untitled]', artist: '{Braces}' })),
       ];
       await f.dir.write('logs/2018/11/2018-11-01-events.json', lines.join('\n'));
       const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
-      expect(s.records.events).toEqual({ staged: 3, rejected: 6 });
+      expect(s.records.events).toEqual({ staged: 4, rejected: 6 });
       const rejects = await f.wh.query<{ source_line: number; reason: string; message: string; raw: string }>(
         `SELECT source_line, reason, message, raw FROM rejected_records ORDER BY source_line`,
       );
@@ -115,7 +117,14 @@ describe.each(engines)('on $name', (engine) => {
       expect(rejects[5]?.message).toContain('"sessionId"');
       expect(rejects[0]?.raw).toBe(lines[1]);
       const staged = await f.wh.query(`SELECT _source_line FROM staging_events ORDER BY 1`);
-      expect(staged).toEqual([{ _source_line: 1 }, { _source_line: 10 }, { _source_line: 11 }]);
+      expect(staged).toEqual([
+        { _source_line: 1 },
+        { _source_line: 10 },
+        { _source_line: 11 },
+        { _source_line: 12 },
+      ]);
+      const bracketed = await f.wh.query(`SELECT song, artist FROM staging_events WHERE _source_line = 12`);
+      expect(bracketed).toEqual([{ song: '[Untitled]', artist: '{Braces}' }]);
       const partial = await f.wh.query(
         `SELECT ts, registration, location FROM staging_events WHERE _source_line = 11`,
       );

@@ -25,8 +25,11 @@ const deepFields = (spec: RecordSpec) => [
   ...spec.fields.filter((f) => !isNumeric(f)),
 ];
 
-/** A text value that from_json rendered from an object or array starts with { or [. */
-const looksNested = (v: string) => `ascii(${v}) IN (91, 123)`;
+/**
+ * A text value that from_json rendered from an object or array starts with { or [. Tested byte-wise:
+ * ascii(v) validates all of v as UTF-8 first.
+ */
+const looksNested = (v: string) => `(starts_with(${v}, '[') OR starts_with(${v}, '{'))`;
 
 /** True for a strict success that needs no diagnosis. */
 function fastCase(spec: RecordSpec): string {

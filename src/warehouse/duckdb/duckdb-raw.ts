@@ -12,10 +12,15 @@
 
 const ws = `' ' || chr(9) || chr(10) || chr(13)`;
 
-/** trim(x, ws), evaluated only when x starts (ascii) or ends with whitespace. */
+const wsChars = ['chr(32)', 'chr(9)', 'chr(10)', 'chr(13)'];
+
+/**
+ * trim(x, ws), evaluated only when x starts or ends with whitespace. Byte-wise prefix and suffix
+ * tests: ascii(x) validates the whole string as UTF-8 before it reads the first character.
+ */
 function trimWs(x: string): string {
-  const ends = ['chr(32)', 'chr(9)', 'chr(10)', 'chr(13)'].map((c) => `ends_with(${x}, ${c})`).join(' OR ');
-  return `CASE WHEN ascii(${x}) IN (32, 9, 10, 13) OR ${ends} THEN trim(${x}, ${ws}) ELSE ${x} END`;
+  const edges = wsChars.flatMap((c) => [`starts_with(${x}, ${c})`, `ends_with(${x}, ${c})`]).join(' OR ');
+  return `CASE WHEN ${edges} THEN trim(${x}, ${ws}) ELSE ${x} END`;
 }
 
 /** starts_with(ltrim(x), prefix): ltrim (spaces only) runs only when x starts with a space. */
