@@ -59,6 +59,22 @@ describe('a local folder', () => {
     expect((err as HarmonizeError).oneLine()).toContain(`${gone}: cannot read`);
   });
 
+  it('hashes hundreds of files asked for at once, each answered alone: a missing one fails only itself', async () => {
+    const paths = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => d.write(`many/f${i}.json`, `{"i": ${i}}`)),
+    );
+    const missing = join(d.path, 'many/none.json');
+    const src = new LocalSource(join(d.path, 'many'));
+    const asked = [...paths.slice(0, 150), missing, ...paths.slice(150)];
+    const results = await Promise.allSettled(
+      asked.map((uri) => src.fingerprint({ uri, size: 0, version: '0' })),
+    );
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [asked[i]] : []));
+    expect(failed).toEqual([missing]);
+    for (const [i, r] of results.entries())
+      if (r.status === 'fulfilled') expect(r.value).toBe(sha(await readFile(asked[i] as string)));
+  });
+
   it('gives the manifest of a run the SHA-256 of every loaded file', async () => {
     await d.write(
       'songs/s.json',

@@ -2,8 +2,11 @@
 // warehouse's work instead of delaying it: a run hashes every new file while the engine stages
 // them, in the CPU time the engine leaves idle. The worker reads each
 // file through one reused 1 MiB buffer (flat memory whatever the file size) and is unref'd, so an
-// idle hasher never keeps the process alive. The worker's code is plain JavaScript held here as
-// text: it runs the same from dist/ and from the TypeScript sources under test.
+// idle hasher never keeps the process alive. Requests made in the same turn of the event loop go
+// to the worker as one message and come back as one: a message each way per file cost the main
+// thread, which competes with the engine at full priority, 1.1 s for the 101,000 files of the ×1000
+// sample. The worker's code is plain JavaScript held here as text: it runs the same from dist/ and
+// from the TypeScript sources under test.
 import { Worker } from 'node:worker_threads';
 
 const workerCode = `
@@ -15,20 +18,21 @@ const { setPriority, constants } = require('node:os');
 // takes the cycles the warehouse leaves idle instead of competing with it.
 try { setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), constants.priority.PRIORITY_LOW); } catch {}
 const buf = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, path }) => {
+function hashFile({ id, path }) {
   let fd;
   try {
     fd = openSync(path, 'r');
     const hash = createHash('sha256');
     for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null))
       hash.update(buf.subarray(0, n));
-    parentPort.postMessage({ id, hex: hash.digest('hex') });
+    return { id, hex: hash.digest('hex') };
   } catch (e) {
-    parentPort.postMessage({ id, error: String(e && e.message || e), code: e && e.code });
+    return { id, error: String(e && e.message || e), code: e && e.code };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-});
+}
+parentPort.on('message', (jobs) => parentPort.postMessage(jobs.map(hashFile)));
 `;
 
 interface Reply {
@@ -40,9 +44,15 @@ interface Reply {
 
 type Pending = { resolve: (hex: string) => void; reject: (e: Error) => void };
 
+interface Job {
+  id: number;
+  path: string;
+}
+
 export class FileHasher {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
+  private queued: Job[] = [];
   private seq = 0;
 
   /** The lower-case hex SHA-256 of the file's bytes. */
@@ -52,15 +62,24 @@ export class FileHasher {
     return new Promise<string>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, path });
+      if (this.queued.push({ id, path }) === 1) setImmediate(() => this.flush());
     });
+  }
+
+  /** Sends what this turn of the event loop asked for, as one message. */
+  private flush(): void {
+    const jobs = this.queued;
+    this.queued = [];
+    if (jobs.length > 0) this.start().postMessage(jobs);
   }
 
   private start(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(workerCode, { eval: true });
     w.unref();
-    w.on('message', (r: Reply) => this.settle(r));
+    w.on('message', (replies: Reply[]) => {
+      for (const r of replies) this.settle(r);
+    });
     w.on('error', (e) => this.failAll(e));
     w.on('exit', () => {
       this.failAll(new Error('the hashing worker stopped'));
@@ -82,6 +101,7 @@ export class FileHasher {
   private failAll(e: Error): void {
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
+    this.queued = [];
   }
 }
 
