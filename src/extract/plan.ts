@@ -59,8 +59,8 @@ export interface PlanOptions {
 
 /**
  * Fingerprints asked for at once. The local hasher takes each turn's requests as one message and
- * works through them one by one (8 at once: 1.08 s of the main thread for the ×1000 sample's
- * 101,000 files, 256: see file-hasher.ts); S3's are the ETags it already has.
+ * works through them one by one (file-hasher.ts): for the ×1000 sample's 101,000 files, 8 at once
+ * cost the main thread 0.95 s, 256 at once 0.36 s. S3's are the ETags it already has.
  */
 const FINGERPRINTS_IN_FLIGHT = 256;
 
