@@ -49,6 +49,13 @@ describe('harmonize CLI', () => {
     expect(s.tables).toMatchObject({ songplays: 2, users: 2, songs: 1, artists: 1, time: 2 });
   });
 
+  it('says so when a run found nothing new', async () => {
+    const r = await harmonize(['etl', '--songs', songs, '--logs', logs, '--warehouse', wh]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('logs: 0 new, 0 changed, 1 skipped');
+    expect(r.stdout).toMatch(/checks {3}0 passed, 0 failed \(nothing changed: only your own checks ran\)/);
+  });
+
   it('answers SQL and reports as table, CSV and JSON', async () => {
     const csv = await harmonize([
       'sql',

@@ -3,6 +3,15 @@ import type { RunSummary } from '../pipeline/summary.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+/** What the checks line says of their scope. */
+function checkScope(s: RunSummary): string {
+  const f = s.files;
+  const changed = [f.songs, f.logs].some((c) => c.new + c.changed + c.removed > 0);
+  if (s.checks.scope === 'skipped') return ' (skipped)';
+  if (s.checks.scope !== 'run') return '';
+  return changed ? ' (what this run changed)' : ' (nothing changed: only your own checks ran)';
+}
+
 export function printSummary(s: RunSummary): string {
   const f = s.files;
   const r = s.records;
@@ -14,7 +23,7 @@ export function printSummary(s: RunSummary): string {
     `tables   ${Object.entries(s.tables)
       .map(([t, c]) => `${t} ${n(c)}`)
       .join(', ')}`,
-    `checks   ${s.checks.passed} passed, ${s.checks.failed} failed${s.checks.scope === 'run' ? ' (what this run changed)' : s.checks.scope === 'skipped' ? ' (skipped)' : ''}`,
+    `checks   ${s.checks.passed} passed, ${s.checks.failed} failed${checkScope(s)}`,
   ];
   for (const c of s.checks.results.filter((x) => !x.passed))
     lines.push(`  FAILED ${c.name}: ${c.failingRows} rows`);
