@@ -10,9 +10,11 @@
 // warehouse materializes these records once (read_text runs on one thread; the parse that follows
 // runs on all of them, and a second parse for rejects only happens when there are rejects).
 
-const ws = `' ' || chr(9) || chr(10) || chr(13)`;
-
+/** The whitespace a record may be padded with, one SQL expression per character. */
 const wsChars = ['chr(32)', 'chr(9)', 'chr(10)', 'chr(13)'];
+
+/** The same characters as one string, for trim's second argument. */
+const ws = wsChars.join(' || ');
 
 /**
  * trim(x, ws), evaluated only when x starts or ends with whitespace. Byte-wise prefix and suffix
