@@ -45,7 +45,7 @@ class WithExtraDay implements Source {
     this.location = base.location;
   }
 
-  async *list(): AsyncGenerator<SourceFile> {
+  async *list(): AsyncGenerator<SourceFile[]> {
     yield* this.base.list();
     yield* this.extra.list();
   }

@@ -30,7 +30,7 @@ afterAll(() => d.cleanup());
 describe('a local folder', () => {
   it('lists its data files depth first, names sorted in each folder, with sizes, versions and dates', async () => {
     const files = [];
-    for await (const f of new LocalSource(join(d.path, 'logs')).list()) files.push(f);
+    for await (const page of new LocalSource(join(d.path, 'logs')).list()) files.push(...page);
     const rel = files.map((f) => f.uri.slice(join(d.path, 'logs').length + 1));
     expect(rel).toEqual([
       '2018/10/2018-10-31-events.json.gz',
@@ -42,6 +42,17 @@ describe('a local folder', () => {
     expect(files[1]).toMatchObject({ date: '2018-11-01' });
     expect(files[3]?.date).toBeUndefined();
     expect(files.every((f) => f.size > 0 && /^\d+$/.test(f.version))).toBe(true);
+  });
+
+  it('lists a large folder in several pages, every file once and in order', async () => {
+    const names = Array.from({ length: 600 }, (_, i) => `p${i}.json`);
+    await Promise.all(names.map((n) => d.write(`paged/${n}`, '{}')));
+    const pages = [];
+    for await (const page of new LocalSource(join(d.path, 'paged')).list()) pages.push(page);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.every((p) => p.length > 0)).toBe(true);
+    const listed = pages.flat().map((f) => f.uri.slice(join(d.path, 'paged').length + 1));
+    expect(listed).toEqual([...names].sort());
   });
 
   it('fingerprints files by the SHA-256 of their bytes, and names a file that is gone', async () => {

@@ -111,7 +111,7 @@ describe('S3 failures become one-line errors with the fix (mocked client)', () =
   async function listError(err: Error): Promise<HarmonizeError> {
     s3.on(ListObjectsV2Command).rejects(err);
     const e: unknown = await (async () => {
-      for await (const f of src().list()) void f;
+      for await (const page of src().list()) void page;
     })().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(HarmonizeError);
     expect((e as HarmonizeError).exitCode).toBe(4);

@@ -23,7 +23,7 @@ const md5 = (s: string | Uint8Array) => createHash('md5').update(s).digest('hex'
 
 async function listAll(src: S3Source): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
-  for await (const f of src.list()) out.push(f);
+  for await (const page of src.list()) out.push(...page);
   return out;
 }
 

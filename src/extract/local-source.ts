@@ -75,7 +75,8 @@ export class LocalSource implements Source {
     this.location = resolve(location);
   }
 
-  async *list(): AsyncGenerator<SourceFile> {
+  /** A page per chunk of stats. */
+  async *list(): AsyncGenerator<SourceFile[]> {
     const st = await stat(this.location).catch(() => undefined);
     if (!st) throw inputError('folder not found', { where: this.location, hint: 'check the path' });
     if (!st.isDirectory())
@@ -95,7 +96,7 @@ export class LocalSource implements Source {
       // Synchronous stats in short chunks, the event loop free in between: an awaited stat goes
       // through the thread pool and costs several times the call itself.
       if (i > 0) await new Promise((go) => setImmediate(go));
-      for (const path of paths.slice(i, i + STAT_CHUNK)) yield this.describe(path);
+      yield paths.slice(i, i + STAT_CHUNK).map((path) => this.describe(path));
     }
   }
 

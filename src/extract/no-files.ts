@@ -8,15 +8,15 @@ export const noDataFilesError = (location: string): HarmonizeError =>
     hint: 'check the location; data files end in .json, .jsonl or .ndjson, optionally .gz',
   });
 
-/** Passes the files through, and throws when there were none. */
+/** Passes the pages of files through, and throws when they held none. */
 export async function* requireFiles<T>(
   location: string,
-  files: AsyncIterable<T> | Iterable<T>,
-): AsyncGenerator<T> {
+  pages: AsyncIterable<T[]> | Iterable<T[]>,
+): AsyncGenerator<T[]> {
   let count = 0;
-  for await (const f of files) {
-    count++;
-    yield f;
+  for await (const page of pages) {
+    count += page.length;
+    if (page.length > 0) yield page;
   }
   if (count === 0) throw noDataFilesError(location);
 }

@@ -81,7 +81,7 @@ export async function planFiles(
 ): Promise<FilePlan> {
   Promise.resolve(manifest).catch(() => undefined); // a listing failure is the one reported
   const listed: SourceFile[] = [];
-  for await (const file of source.list()) if (inRange(file, opts)) listed.push(file);
+  for await (const page of source.list()) for (const file of page) if (inRange(file, opts)) listed.push(file);
   const { entries, fingerprints: stored } = await manifest;
   const plan: FilePlan = { load: [], skipped: 0, touched: [] };
   const moved: SourceFile[] = [];

@@ -31,8 +31,9 @@ export class S3Source implements Source {
     this.location = s3Uri(this.at.bucket, this.at.prefix);
   }
 
-  async *list(): AsyncGenerator<SourceFile> {
-    yield* requireFiles(this.location, await this.listAll());
+  /** One page: the whole listing, sorted. */
+  async *list(): AsyncGenerator<SourceFile[]> {
+    yield* requireFiles(this.location, [await this.listAll()]);
   }
 
   fingerprint(file: SourceFile): Promise<string> {

@@ -1,10 +1,10 @@
 // The state one run carries through its steps: the warehouse, the options, the run id, the summary
 // being filled in, per-phase timings and progress reporting.
-import { randomBytes } from 'node:crypto';
 import type { Source } from '../extract/source.js';
 import type { CheckSpec } from '../quality/checks.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Phase, ProgressFn } from './progress.js';
+import { newRunId } from './run-id.js';
 import { emptyFileCounts, type RunSummary } from './summary.js';
 
 export interface EtlOptions {
@@ -23,8 +23,6 @@ export interface EtlOptions {
   stageBatchBytes?: number;
   onProgress?: ProgressFn;
 }
-
-const newRunId = () => `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
 
 export class RunContext {
   readonly runId = newRunId();
