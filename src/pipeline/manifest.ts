@@ -3,6 +3,7 @@
 import type { Manifest, ManifestEntry } from '../extract/plan.js';
 import type { FileKind } from '../extract/source.js';
 import { fileNamesTable, insertRows } from '../warehouse/insert-rows.js';
+import { readTextColumns } from '../warehouse/text-columns.js';
 import type { SqlValue, Warehouse } from '../warehouse/warehouse.js';
 
 interface ManifestRecord {
@@ -19,17 +20,27 @@ interface ManifestRecord {
 const NAMED_LOOKUP = 500;
 
 /**
- * Every loaded file of each kind, in one query (read as one JSON value: see jsonRows). Fingerprints
- * are left out, to be read for the few files that need them: they were a third of the text (×100
- * sample, 10,100 files: 13–17 ms without them against 25–42 ms with, 76 ms on a first read).
+ * Every loaded file of each kind, in one query (read as a few text values: see text-columns.ts;
+ * as one JSON value when a name holds the separator). Fingerprints are left out, to be read for
+ * the few files that need them: they were a third of the text (×100 sample, 10,100 files: 13–17
+ * ms without them against 25–42 ms with, 76 ms on a first read).
  */
 export async function readManifests(wh: Warehouse): Promise<Record<FileKind, Manifest>> {
+  const entries: Record<FileKind, Map<string, ManifestEntry>> = { song: new Map(), event: new Map() };
+  const add = (file: string, kind: string, size: unknown, version: string) =>
+    entries[kind as FileKind]?.set(file, { size: Number(size), version });
   const d = wh.dialect;
   const cols = ['source_file', 'kind', 'size', 'version'];
-  const [row] = await wh.query<{ j: string }>(d.jsonRows(cols, d.table('harmonize_files')));
-  const rows = JSON.parse(row?.j ?? '[]') as ManifestRecord[];
-  const entries: Record<FileKind, Map<string, ManifestEntry>> = { song: new Map(), event: new Map() };
-  for (const r of rows) entries[r.kind]?.set(r.source_file, { size: Number(r.size), version: r.version });
+  const table = d.table('harmonize_files');
+  const text = await readTextColumns(wh, cols, table);
+  if (text) {
+    const [files = [], kinds = [], sizes = [], versions = []] = text;
+    files.forEach((f, i) => add(f, kinds[i] as string, sizes[i], versions[i] as string));
+  } else {
+    const [row] = await wh.query<{ j: string }>(d.jsonRows(cols, table));
+    for (const r of JSON.parse(row?.j ?? '[]') as ManifestRecord[])
+      add(r.source_file, r.kind, r.size, r.version);
+  }
   const fingerprints = (uris: string[]) => storedFingerprints(wh, uris);
   return { song: { entries: entries.song, fingerprints }, event: { entries: entries.event, fingerprints } };
 }
