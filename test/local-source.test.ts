@@ -2,7 +2,7 @@
 // versions, dates), SHA-256 fingerprints computed on the hashing worker, and the manifest a run
 // writes from them.
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarmonizeError } from '../src/errors.js';
@@ -53,6 +53,39 @@ describe('a local folder', () => {
     expect(pages.every((p) => p.length > 0)).toBe(true);
     const listed = pages.flat().map((f) => f.uri.slice(join(d.path, 'paged').length + 1));
     expect(listed).toEqual([...names].sort());
+  });
+
+  it('stats the second half of a large folder on a helper thread, with the same listing', async () => {
+    const dir = join(d.path, 'halves');
+    const names = Array.from({ length: 700 }, (_, i) => `${String(i % 7)}/h${i}.json`);
+    await Promise.all(names.map((n, i) => d.write(`halves/${n}`, '{}'.padEnd(2 + i, ' '))));
+    const listing = async (src: LocalSource) => {
+      const files = [];
+      for await (const page of src.list()) files.push(...page);
+      return files;
+    };
+    const alone = await listing(new LocalSource(dir));
+    const split = await listing(new LocalSource(dir, { parallelStatsFrom: 100 }));
+    expect(alone).toHaveLength(700);
+    expect(split).toEqual(alone);
+    // Sizes differ per file, so a shifted or misread half would not compare equal.
+    expect(new Set(split.map((f) => f.size)).size).toBe(700);
+  });
+
+  it('names a file it cannot stat in either half of a large folder', async () => {
+    const dir = join(d.path, 'dangling');
+    for (let i = 0; i < 10; i++) await d.write(`dangling/m${i}.json`, '{}');
+    for (const name of ['a-first.json', 'z-last.json']) {
+      const link = join(dir, name);
+      await symlink(join(dir, 'nowhere.json'), link);
+      const err = await (async () => {
+        for await (const page of new LocalSource(dir, { parallelStatsFrom: 4 }).list()) void page;
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HarmonizeError);
+      expect((err as HarmonizeError).exitCode).toBe(4);
+      expect((err as HarmonizeError).oneLine()).toContain(`${link}: cannot read: ENOENT`);
+      await rm(link);
+    }
   });
 
   it('fingerprints files by the SHA-256 of their bytes, and names a file that is gone', async () => {

@@ -2,7 +2,8 @@
 // SHA-256 of the content as the fingerprint (hashed on a worker thread, file-hasher.ts), and .gz
 // decompressed to a work folder. Listing reads folders, then stats the files, in short synchronous
 // runs: a readdir or a stat is a few microseconds of work but tens of microseconds of round trip
-// through the thread pool when awaited.
+// through the thread pool when awaited. A large tree's later files are stat'ed on a helper thread
+// meanwhile (stat-worker.ts).
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, readdirSync, statSync, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,12 +12,27 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { inputError } from '../errors.js';
 import { fileHasher } from './file-hasher.js';
+import { statWorker, type StatFailure, type Stats } from './stat-worker.js';
 import { noDataFilesError } from './no-files.js';
 import { dateFromPath, isDataFile, type Source, type SourceFile } from './source.js';
 
 /** Files stat'ed, and folders read, per listing step. */
 const STAT_CHUNK = 256;
 const READDIR_CHUNK = 64;
+
+/**
+ * From this many files the later ones are stat'ed on a helper thread (stat-worker.ts) while this
+ * thread stats the first: starting the thread costs about 27 ms, what the split saves on some
+ * 18,000 files.
+ */
+const PARALLEL_STATS = 32_768;
+
+/**
+ * The share this thread stats itself: it also plans every page and builds the manifest's map
+ * meanwhile. ×1000 sample's daily run, ten alternating runs each: listing 692 ms median on one
+ * thread, 606 ms with this share (the worker's 0.65), about 700 ms with half each.
+ */
+const MAIN_STAT_SHARE = 0.35;
 
 const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -68,11 +84,37 @@ async function walk(root: string): Promise<string[]> {
   return out;
 }
 
+function describe(path: string, size: number, mtimeMs: number): SourceFile {
+  const file: SourceFile = { uri: path, size, version: String(Math.trunc(mtimeMs)) };
+  const date = dateFromPath(path);
+  if (date) file.date = date;
+  return file;
+}
+
+/** The pages of the files the stat worker took, or the error of the first it could not stat. */
+function* farPages(paths: string[], r: Stats | StatFailure): Generator<SourceFile[]> {
+  if ('index' in r) {
+    const path = paths[r.index] ?? '';
+    throw unreadable(path, Object.assign(new Error(r.message), { code: r.code, path }));
+  }
+  for (let i = 0; i < paths.length; i += STAT_CHUNK)
+    yield paths
+      .slice(i, i + STAT_CHUNK)
+      .map((path, j) => describe(path, r.size[i + j] as number, r.mtimeMs[i + j] as number));
+}
+
+export interface LocalSourceOptions {
+  /** From this many files, most are stat'ed on a helper thread (default PARALLEL_STATS). */
+  parallelStatsFrom?: number;
+}
+
 export class LocalSource implements Source {
   readonly location: string;
+  private readonly parallelStatsFrom: number;
 
-  constructor(location: string) {
+  constructor(location: string, opts: LocalSourceOptions = {}) {
     this.location = resolve(location);
+    this.parallelStatsFrom = opts.parallelStatsFrom ?? PARALLEL_STATS;
   }
 
   /** A page per chunk of stats. */
@@ -92,25 +134,25 @@ export class LocalSource implements Source {
       });
     });
     if (paths.length === 0) throw noDataFilesError(this.location);
-    for (let i = 0; i < paths.length; i += STAT_CHUNK) {
+    const cut =
+      paths.length >= this.parallelStatsFrom ? Math.floor(paths.length * MAIN_STAT_SHARE) : paths.length;
+    const far = cut < paths.length ? statWorker.stat(paths.slice(cut)) : undefined;
+    // Settled below; until then a failure of the worker must not count as unhandled.
+    far?.catch(() => undefined);
+    for (let i = 0; i < cut; i += STAT_CHUNK) {
       // Synchronous stats in short chunks, the event loop free in between: an awaited stat goes
       // through the thread pool and costs several times the call itself.
       if (i > 0) await new Promise((go) => setImmediate(go));
-      yield paths.slice(i, i + STAT_CHUNK).map((path) => this.describe(path));
+      yield paths.slice(i, Math.min(i + STAT_CHUNK, cut)).map((path) => {
+        try {
+          const s = statSync(path);
+          return describe(path, s.size, s.mtimeMs);
+        } catch (e) {
+          throw unreadable(path, e);
+        }
+      });
     }
-  }
-
-  private describe(path: string): SourceFile {
-    let s;
-    try {
-      s = statSync(path);
-    } catch (e) {
-      throw unreadable(path, e);
-    }
-    const file: SourceFile = { uri: path, size: s.size, version: String(Math.trunc(s.mtimeMs)) };
-    const date = dateFromPath(path);
-    if (date) file.date = date;
-    return file;
+    if (far) yield* farPages(paths.slice(cut), await far);
   }
 
   async fingerprint(file: SourceFile): Promise<string> {
