@@ -2,9 +2,10 @@
 // stat system call costs 3–4 µs here and is most of a daily run's listing when the tree is big.
 // The ×1000 sample's 101,001 files took 297–371 ms on the main thread alone, 155–198 ms with this
 // thread taking the second half (four runs each, nothing else running; local-source.ts has the
-// figures inside a run). The worker is started on first use and unref'd,
-// so it never keeps the process alive; its code is plain JavaScript held here as text, which runs
-// the same from dist/ and from the TypeScript sources under test.
+// figures inside a run). The worker is started on first use and ends when it has nothing left to
+// do: its heap would otherwise stay for the whole run (listing happens once, at the start). Its
+// code is plain JavaScript held here as text, which runs the same from dist/ and from the
+// TypeScript sources under test.
 import { Worker } from 'node:worker_threads';
 
 const workerCode = `
@@ -61,7 +62,6 @@ export class StatWorker {
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) worker.ref();
       worker.postMessage({ id, paths });
     });
   }
@@ -69,12 +69,11 @@ export class StatWorker {
   private start(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(workerCode, { eval: true });
-    w.unref();
     w.on('message', (r: Reply) => this.settle(r));
     w.on('error', (e) => this.failAll(e));
     w.on('exit', () => {
+      if (this.worker === w) this.worker = undefined;
       this.failAll(new Error('the stat worker stopped'));
-      this.worker = undefined;
     });
     this.worker = w;
     return w;
@@ -84,8 +83,14 @@ export class StatWorker {
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);
-    if (this.pending.size === 0) this.worker?.unref();
+    if (this.pending.size === 0) this.stop();
     p.resolve(r.failed ?? { size: r.size ?? new Float64Array(), mtimeMs: r.mtimeMs ?? new Float64Array() });
+  }
+
+  private stop(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
   }
 
   private failAll(e: Error): void {
