@@ -55,7 +55,7 @@ describe('a local folder', () => {
     expect(listed).toEqual([...names].sort());
   });
 
-  it('stats the second half of a large folder on a helper thread, with the same listing', async () => {
+  it('stats most of a large folder on a helper thread, with the same listing', async () => {
     const dir = join(d.path, 'halves');
     const names = Array.from({ length: 700 }, (_, i) => `${String(i % 7)}/h${i}.json`);
     await Promise.all(names.map((n, i) => d.write(`halves/${n}`, '{}'.padEnd(2 + i, ' '))));

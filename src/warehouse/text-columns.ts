@@ -8,6 +8,7 @@
 import type { Warehouse } from './warehouse.js';
 
 const RS = '\x1e';
+const rsSql = `chr(${RS.charCodeAt(0)})`;
 
 /**
  * The plain columns of `from` as one array of text values per column, in the same row order;
@@ -19,7 +20,7 @@ export async function readTextColumns(
   from: string,
 ): Promise<string[][] | undefined> {
   const q = wh.dialect.quoteId;
-  const aggs = columns.map((c, i) => `string_agg(CAST(${q(c)} AS VARCHAR), chr(30)) AS c${i}`);
+  const aggs = columns.map((c, i) => `string_agg(CAST(${q(c)} AS VARCHAR), ${rsSql}) AS c${i}`);
   const [row] = await wh.query(`SELECT count(*) AS n, ${aggs.join(', ')} FROM ${from}`);
   const n = Number(row?.n ?? 0);
   if (n === 0) return columns.map(() => []);
