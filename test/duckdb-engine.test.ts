@@ -1,6 +1,7 @@
 // The DuckDB engine's own choices: files read side by side by one connection per thread give the
 // same staging, rejects and star schema as one reader, record for record and line for line; runs
-// of files stay consecutive and balanced; FSST string compression is off unless the URL asks.
+// of files stay consecutive and balanced; FSST string compression is off unless the URL asks; the
+// memory cap is 448 MB unless the URL sets one.
 import { join, relative } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +11,7 @@ import { runEtl } from '../src/pipeline/etl.js';
 import { givenTextSql } from '../src/warehouse/duckdb/duckdb-raw.js';
 import { consecutiveRuns, SMALL_FILE_BYTES } from '../src/warehouse/duckdb/duckdb-raw-tables.js';
 import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
+import { openWarehouse } from '../src/warehouse/open.js';
 import { parseWarehouseUrl } from '../src/warehouse/url.js';
 import type { RawFile, Warehouse } from '../src/warehouse/warehouse.js';
 import { event, jsonLines, song, tempDir, type TempDir, songAFile } from './support/data.js';
@@ -214,6 +216,19 @@ describe('DuckDB engine', () => {
     };
     expect(await methods(await warehouse())).not.toContain('FSST');
     expect(await methods(await warehouse({ fsst: true }))).toContain('FSST');
+  });
+
+  it('caps DuckDB at 448 MB unless the URL says otherwise', async () => {
+    const limit = async (wh: Warehouse) =>
+      (await wh.query<{ v: string }>(`SELECT current_setting('memory_limit') AS v`))[0]?.v;
+    // DuckDB prints the cap in binary units: 448,000,000 bytes are 427.2 MiB.
+    expect(await limit(await warehouse())).toBe('427.2 MiB');
+    const dir = await folder();
+    const wh = await openWarehouse(
+      parseWarehouseUrl(`duckdb:${join(dir.path, 'wh.duckdb')}?memory_limit=1GB`),
+    );
+    cleanups.push(() => wh.close());
+    expect(await limit(wh)).toBe('953.6 MiB');
   });
 
   it('takes fsst=on|off in the URL', () => {

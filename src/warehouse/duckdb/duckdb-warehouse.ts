@@ -21,7 +21,7 @@ import { traced } from '../trace.js';
 export interface DuckDbOptions {
   path: string;
   threads?: number;
-  /** DuckDB's buffer memory (default 512MB); beyond it, work spills to the temp directory. */
+  /** DuckDB's buffer memory (default 448MB); beyond it, work spills to the temp directory. */
   memoryLimit?: string;
   /** FSST string compression (default off: faster loads, a larger file; see NO_FSST). */
   fsst?: boolean;
@@ -33,11 +33,14 @@ export interface DuckDbOptions {
  * A fixed cap instead of DuckDB's 80 % of RAM, so memory stays flat whatever the input size. Work
  * beyond it spills next to the database file (<file>.tmp), or to the OS temp folder for :memory:.
  * It relies on nothing big that cannot spill: no primary-key (ART) indexes, no window over every
- * songplay. Measured on the ×1000 sample (8M events, bench/): 512MB with the settings below peaks
- * at about 1.1 GiB RSS in 56–59 s; 1GB at 1.8–2.1 GiB in 63 s; DuckDB's default 80 % of RAM much
- * higher. The rest of the RSS is DuckDB's working memory outside the cap and Node's heap.
+ * songplay. The rest of the RSS is DuckDB's working memory outside the cap (the run's peak is the
+ * DISTINCT of the time table, 200–250 MB above the staging's plateau), Node's heap and the
+ * hashing worker. Measured on the ×1000 sample (8M events, whole runs alternating, five each,
+ * three at 400MB): 512MB peaked at 979–1,036 MiB RSS in 28.4–30.4 s, 448MB at 954–987 MiB in
+ * 28.9–30.0 s, 400MB at 887–977 MiB in 29.0–30.6 s; in earlier rounds 1GB took 1.8–2.1 GiB and
+ * was no faster, DuckDB's default of 80 % of RAM much more.
  */
-const DEFAULT_MEMORY_LIMIT = '512MB';
+const DEFAULT_MEMORY_LIMIT = '448MB';
 
 /**
  * Settings that keep memory flat: the external file cache would keep every input file's bytes in
