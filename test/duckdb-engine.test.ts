@@ -30,7 +30,7 @@ async function folder(): Promise<TempDir> {
 }
 
 async function warehouse(
-  opts: { threads?: number; fsst?: boolean; smallFileBytes?: number } = {},
+  opts: { threads?: number; fsst?: boolean; smallFileBytes?: number; memoryLimit?: string } = {},
 ): Promise<Warehouse> {
   const wh = await openDuckDb({ path: join((await folder()).path, 'wh.duckdb'), ...opts });
   cleanups.push(() => wh.close());
@@ -173,6 +173,43 @@ describe('DuckDB engine', () => {
     expect((err as HarmonizeError).oneLine()).toContain(`${bad}:2: not valid UTF-8 text`);
     const left = await wh.query(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_hz_%'`);
     expect(left).toEqual([]);
+  });
+
+  it('loads a batch of fetched (gzipped) files several times its memory cap, named as the source', async () => {
+    // Fetched files are read from their local copies and renamed by a join; joined on the files'
+    // contents, the ×100 sample gzipped ran out of memory under the default cap.
+    const dir = await folder();
+    const perFile = 2000;
+    const files = 120;
+    let text = 0;
+    for (let f = 0; f < files; f++) {
+      const base = Date.UTC(2018, 10, 1) + f * 86_400_000;
+      const recs = Array.from({ length: perFile }, (_, i) =>
+        event({ ts: base + i * 1000, sessionId: f, itemInSession: i, userId: String(i % 50) }),
+      );
+      const day = new Date(base).toISOString().slice(0, 10);
+      const lines = jsonLines(recs);
+      text += lines.length;
+      await dir.write(`logs/${day.slice(0, 4)}/${day.slice(5, 7)}/${day}-events.json.gz`, lines, {
+        gzip: true,
+      });
+    }
+    await dir.write('songs/A/s1.json', songAFile());
+    const wh = await warehouse({ memoryLimit: '48MB' });
+    // Batches of a third of the cap, as the default 256 MiB batches are of the default 448 MB.
+    const summary = await etl(wh, dir, 16 * 2 ** 20);
+    expect(summary.status).toBe('succeeded');
+    expect(summary.records.events).toEqual({ staged: files * perFile, rejected: 0 });
+    expect(text).toBeGreaterThan(1.5 * 48 * 2 ** 20);
+    const names = await wh.query<{ f: string; n: number }>(
+      `SELECT _source_file AS f, count(*) AS n FROM staging_events GROUP BY f ORDER BY f`,
+    );
+    expect(names).toHaveLength(files);
+    for (const r of names) {
+      expect(r.f.startsWith(join(dir.path, 'logs'))).toBe(true);
+      expect(r.f.endsWith('-events.json.gz')).toBe(true);
+      expect(Number(r.n)).toBe(perFile);
+    }
   });
 
   it('names a small file it cannot read, and leaves no table behind', async () => {

@@ -23,7 +23,7 @@ import { HarmonizeError, inputError } from '../../errors.js';
 import { splitRecordBytes } from '../record-splitter.js';
 import { quoteIdent } from '../sql-common.js';
 import type { RawFile, RawRelation } from '../warehouse.js';
-import { givenTextSql, rawRecordsSql, readTextSql } from './duckdb-raw.js';
+import { givenTextSql, rawRecordsSql, readTextSql, renamedSql } from './duckdb-raw.js';
 
 export type Runner = <T>(fn: () => Promise<T>, sql?: string) => Promise<T>;
 
@@ -121,7 +121,8 @@ export class RawTables {
   private async read(conn: DuckDBConnection, files: RawFile[], table: string, seq: number): Promise<void> {
     try {
       const names = await namesTable(conn, files, quoteIdent(`_hz_raw_files_${seq}`));
-      const sql = `INSERT INTO ${table} ${rawRecordsSql(readTextSql(names))}`;
+      const records = rawRecordsSql(readTextSql);
+      const sql = `INSERT INTO ${table} ${names ? renamedSql(records, names) : records}`;
       try {
         await this.o.run(() => conn.run(sql, [listValue(files.map((f) => f.localPath))]), sql);
       } finally {
@@ -218,7 +219,7 @@ export function consecutiveRuns(files: RawFile[], n: number): RawFile[][] {
   return runs;
 }
 
-/** The (local_path, source_file) table rawRecordsSql joins, when some files were fetched. */
+/** The (local_path, source_file) table renamedSql joins, when some files were fetched. */
 async function namesTable(
   conn: DuckDBConnection,
   files: RawFile[],
