@@ -81,7 +81,9 @@ export function parseRecordsSql(
   const S = structure(spec, typeOf);
   const strict = `SELECT source_file, source_line, raw, try(json_transform_strict(raw, ${S})) AS s FROM (${relation})`;
   const flagged = `SELECT *, ${fastCase(spec)} AS fast FROM (${strict})`;
-  const lenient = `SELECT *, CASE WHEN NOT fast THEN try(from_json(raw, ${S})) END AS l FROM (${flagged})`;
+  // Only JSON goes to the lenient parse: try() of a from_json that fails costs more than the parse
+  // (×100 log files half cut short, 268k lines: 2.24–2.46 s so, 1.12 s guarded; same reasons).
+  const lenient = `SELECT *, CASE WHEN NOT fast AND json_valid(raw) THEN try(from_json(raw, ${S})) END AS l FROM (${flagged})`;
   const typed = `SELECT *, ${suspectTypes(spec)} AS types FROM (${lenient})`;
   const reasoned = `SELECT *, CASE WHEN NOT fast THEN ${diagnosis(spec)} END AS rf FROM (${typed})`;
   const split = `SELECT *, split_part(rf, ':', 1) AS reason, split_part(rf, ':', 2) AS field FROM (${reasoned})`;
