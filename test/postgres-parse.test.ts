@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventSpec, songSpec, type RecordSpec } from '../src/model/records.js';
 import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { insertRows } from '../src/warehouse/insert-rows.js';
+import { tryJsonbFunctionSql } from '../src/warehouse/postgres/postgres-parse.js';
 import { openPostgres } from '../src/warehouse/postgres/postgres-warehouse.js';
 import type { Row, Warehouse } from '../src/warehouse/warehouse.js';
 import { tempDir, type TempDir } from './support/data.js';
@@ -220,6 +221,22 @@ describe.skipIf(!server)(`record parsing, DuckDB vs PostgreSQL ${server?.version
   it('calls valid JSON null not_object (DuckDB says invalid_json, see report)', async () => {
     const [r] = await parseOn(pg, eventSpec, ['null']);
     expect(r?.reason).toBe('not_object');
+  });
+
+  it('tells JSON from the rest the same way on every server version', async () => {
+    // From PostgreSQL 16 hz_try_jsonb tests a line with pg_input_is_valid; before, it catches the
+    // failing cast. Both definitions, side by side on this server, on every line above and more.
+    await pg.execute(tryJsonbFunctionSql(150000).replace('hz_try_jsonb', 'hz_try_jsonb_caught'));
+    const lines = [...eventLines, ...songLines, '"\\u0000"', '{"a":"\\ud800"}', ' ', '{"a":1e400}', 'nan'];
+    const rows = await pg.query<{ tested: string | null; caught: string | null }>(
+      `SELECT pg_temp.hz_try_jsonb(t)::text AS tested, pg_temp.hz_try_jsonb_caught(t)::text AS caught
+       FROM json_array_elements_text($1::json) WITH ORDINALITY AS l(t, n) ORDER BY n`,
+      [JSON.stringify(lines)],
+    );
+    expect(rows).toHaveLength(lines.length);
+    expect(rows.map((r) => r.tested)).toEqual(rows.map((r) => r.caught));
+    expect(rows.filter((r) => r.tested === null).length).toBeGreaterThan(10);
+    expect(rows.filter((r) => r.tested !== null).length).toBeGreaterThan(30);
   });
 
   it('splits the same files into the same records', async () => {

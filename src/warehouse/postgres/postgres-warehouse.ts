@@ -66,7 +66,8 @@ async function setUpSession(client: pg.Client, cfg: ServerConfig): Promise<void>
   // to disk), and primary keys re-created after a first load build in one pass.
   await client.query(`SET work_mem = '${WORK_MEM}'`);
   await client.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
-  await client.query(tryJsonbFunctionSql);
+  const version = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+  await client.query(tryJsonbFunctionSql(Number(version.rows[0]?.v ?? 0)));
   if (cfg.schema) {
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when it exists.
     const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [cfg.schema]);
