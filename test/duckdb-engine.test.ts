@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HarmonizeError } from '../src/errors.js';
 import { LocalSource } from '../src/extract/local-source.js';
 import { runEtl } from '../src/pipeline/etl.js';
-import { givenTextSql } from '../src/warehouse/duckdb/duckdb-raw.js';
+import { givenTextSql, pieceRecordsSql } from '../src/warehouse/duckdb/duckdb-raw.js';
 import { consecutiveRuns, SMALL_FILE_BYTES } from '../src/warehouse/duckdb/duckdb-raw-tables.js';
 import { openDuckDb } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { openWarehouse } from '../src/warehouse/open.js';
@@ -30,7 +30,13 @@ async function folder(): Promise<TempDir> {
 }
 
 async function warehouse(
-  opts: { threads?: number; fsst?: boolean; smallFileBytes?: number; memoryLimit?: string } = {},
+  opts: {
+    threads?: number;
+    fsst?: boolean;
+    smallFileBytes?: number;
+    largeFileBytes?: number;
+    memoryLimit?: string;
+  } = {},
 ): Promise<Warehouse> {
   const wh = await openDuckDb({ path: join((await folder()).path, 'wh.duckdb'), ...opts });
   cleanups.push(() => wh.close());
@@ -90,19 +96,23 @@ describe('DuckDB engine', () => {
       return {
         readText: sql.some((q) => q.includes('read_text(')),
         node: sql.some((q) => q.includes(givenTextSql)),
+        pieces: sql.some((q) => q.includes(pieceRecordsSql)),
       };
     };
     const results = [];
     // One reader with read_text for every file; three, read_text for files over 3 KiB (the log
-    // days are 9–10 KiB, the JSON-array day and the songs smaller); three, Node for every file.
-    for (const [threads, smallFileBytes] of [
-      [1, 0],
-      [3, 3 * 1024],
-      [3, 1024 * 1024],
+    // days are 9–10 KiB, the JSON-array day and the songs smaller); three, Node for every file;
+    // three, the JSON Lines days over 2 KiB read in pieces of 256 bytes (every line is longer than a
+    // piece), the JSON-array day (one line) by read_text.
+    for (const [threads, smallFileBytes, largeFileBytes] of [
+      [1, 0, undefined],
+      [3, 3 * 1024, undefined],
+      [3, 1024 * 1024, undefined],
+      [3, 1024, 2 * 1024],
     ] as const) {
       connect.mockClear();
       run.mockClear();
-      const wh = await warehouse({ threads, smallFileBytes });
+      const wh = await warehouse({ threads, smallFileBytes, ...(largeFileBytes ? { largeFileBytes } : {}) });
       // Batches of about three log files: each is read by up to three connections at once.
       const summary = await etl(wh, dir, 40 * 1024);
       results.push({
@@ -113,17 +123,18 @@ describe('DuckDB engine', () => {
         star: await starSnapshot(wh),
       });
     }
-    const [one, side, node] = results;
+    const [one, side, node, pieced] = results;
     expect(one?.connections).toBe(1);
     expect(side?.connections).toBe(1 + 3);
     expect(results.map((r) => r.readers)).toEqual([
-      { readText: true, node: false },
-      { readText: true, node: true },
-      { readText: false, node: true },
+      { readText: true, node: false, pieces: false },
+      { readText: true, node: true, pieces: false },
+      { readText: false, node: true, pieces: false },
+      { readText: true, node: true, pieces: true },
     ]);
     expect(one?.summary.records.events.rejected).toBe(2);
     expect(one?.summary.records.songs.rejected).toBe(1);
-    for (const other of [side, node]) {
+    for (const other of [side, node, pieced]) {
       expect(other?.summary.records).toEqual(one?.summary.records);
       expect(other?.lineage).toEqual(one?.lineage);
       expect(other?.star).toEqual(one?.star);
@@ -152,11 +163,12 @@ describe('DuckDB engine', () => {
   });
 
   it.each([
-    ['read_text', 0],
-    ['Node', SMALL_FILE_BYTES],
-  ])('names the first bad line of a non-UTF-8 file read side by side by %s', async (_, smallFileBytes) => {
+    ['read_text', { smallFileBytes: 0 }],
+    ['Node', { smallFileBytes: SMALL_FILE_BYTES }],
+    ['Node in pieces', { smallFileBytes: 0, largeFileBytes: 256 }],
+  ])('names the first bad line of a non-UTF-8 file read side by side by %s', async (_, opts) => {
     const dir = await folder();
-    const wh = await warehouse({ threads: 2, smallFileBytes });
+    const wh = await warehouse({ threads: 2, ...opts });
     const good = JSON.stringify(event());
     await dir.write('logs/2018/11/2018-11-01-events.json', `${good}\n${good}\n`);
     const bad = await dir.write(
@@ -210,6 +222,32 @@ describe('DuckDB engine', () => {
       expect(r.f.endsWith('-events.json.gz')).toBe(true);
       expect(Number(r.n)).toBe(perFile);
     }
+  });
+
+  it('reads a large JSON Lines file in pieces, and names a large array it cannot read whole', async () => {
+    const recs = Array.from({ length: 160_000 }, (_, i) =>
+      event({ ts: Date.UTC(2018, 10, 1) + i * 1000, sessionId: 1, itemInSession: i }),
+    );
+    const lines = jsonLines(recs);
+    // Over half the cap: read_text's one allocation of the whole file and its records do not fit.
+    expect(lines.length).toBeGreaterThan(48 * 2 ** 20);
+    const load = async (text: string) => {
+      const dir = await folder();
+      await dir.write('logs/2018/11/2018-11-01-events.json', text);
+      await dir.write('songs/A/s1.json', songAFile());
+      const wh = await warehouse({ memoryLimit: '96MB', largeFileBytes: 2 ** 20 });
+      return etl(wh, dir).catch((e: unknown) => e);
+    };
+    expect(await load(lines)).toMatchObject({
+      status: 'succeeded',
+      records: { events: { staged: 160_000, rejected: 0 } },
+    });
+    const err = await load(JSON.stringify(recs));
+    expect(err).toBeInstanceOf(HarmonizeError);
+    expect((err as HarmonizeError).exitCode).toBe(4);
+    expect((err as HarmonizeError).oneLine()).toMatch(
+      /2018-11-01-events\.json: too large to read whole \(\d+ MB\).*JSON Lines/,
+    );
   });
 
   it('names a small file it cannot read, and leaves no table behind', async () => {

@@ -15,6 +15,9 @@
 // Small files (SMALL_FILE_BYTES) are read by Node and handed over a thousand at a time: read_text's
 // cost per file, not per byte, is what a tree of small song files pays.
 //
+// Large JSON Lines files (duckdb-pieces.ts) are read by Node a piece of whole lines at a time, on
+// the main connection: read_text would allocate each one's whole size at once.
+//
 // A file that is not valid UTF-8 is named with its first bad line, as the COPY engines do.
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -23,7 +26,8 @@ import { HarmonizeError, inputError } from '../../errors.js';
 import { splitRecordBytes } from '../record-splitter.js';
 import { quoteIdent } from '../sql-common.js';
 import type { RawFile, RawRelation } from '../warehouse.js';
-import { givenTextSql, rawRecordsSql, readTextSql, renamedSql } from './duckdb-raw.js';
+import { LARGE_FILE_BYTES, pieces, startsWithJsonLine } from './duckdb-pieces.js';
+import { givenTextSql, pieceRecordsSql, rawRecordsSql, readTextSql, renamedSql } from './duckdb-raw.js';
 
 export type Runner = <T>(fn: () => Promise<T>, sql?: string) => Promise<T>;
 
@@ -50,6 +54,8 @@ export interface RawTablesOptions {
   threads: number;
   /** Files of at most this many bytes are read by Node (default SMALL_FILE_BYTES; 0: none). */
   smallFileBytes?: number;
+  /** JSON Lines files above this many bytes are read in pieces of an eighth of that (LARGE_FILE_BYTES). */
+  largeFileBytes?: number;
   /** True while the main connection is inside a transaction. */
   inTransaction: () => boolean;
 }
@@ -66,17 +72,24 @@ export class RawTables {
     const seq = ++this.seq;
     const limit = this.o.smallFileBytes ?? SMALL_FILE_BYTES;
     const small: RawFile[] = [];
+    const largeLimit = this.o.largeFileBytes ?? LARGE_FILE_BYTES;
+    const pieced: RawFile[] = [];
     const large: RawFile[] = [];
-    for (const f of files) (f.bytes !== undefined && f.bytes <= limit ? small : large).push(f);
+    for (const f of files) {
+      if (f.bytes !== undefined && f.bytes <= limit) small.push(f);
+      else if ((f.bytes ?? 0) > largeLimit && (await jsonLines(f))) pieced.push(f);
+      else large.push(f);
+    }
     const runs = this.o.inTransaction() ? [large] : consecutiveRuns(large, this.o.threads);
     const sideBySide = runs.length > 1;
     const name = quoteIdent(`_hz_raw_${seq}`);
     const table = sideBySide ? `${SCRATCH}.${name}` : name;
     await this.o.conn.run(`CREATE ${sideBySide ? '' : 'TEMP '}TABLE ${table} ${RAW_COLUMNS}`);
     try {
-      if (sideBySide) await this.sideBySide(runs, small, table, seq);
+      if (sideBySide) await this.sideBySide(runs, small, pieced, table, seq);
       else {
         await this.readSmall(this.o.conn, small, table);
+        await this.readPieces(this.o.conn, pieced, table);
         if (large.length > 0) await this.read(this.o.conn, large, table, seq);
       }
     } catch (e) {
@@ -101,14 +114,20 @@ export class RawTables {
    * one table shares its row groups among the threads to the end, while a UNION ALL of smaller
    * tables left one thread idle at the end of each branch.
    */
-  private async sideBySide(runs: RawFile[][], small: RawFile[], table: string, seq: number): Promise<void> {
+  private async sideBySide(
+    runs: RawFile[][],
+    small: RawFile[],
+    pieced: RawFile[],
+    table: string,
+    seq: number,
+  ): Promise<void> {
     while (this.helpers.length < runs.length) this.helpers.push(await this.o.instance.connect());
     await this.o.conn.run('SET threads = 1');
     let results: PromiseSettledResult<void>[];
     try {
       results = await Promise.allSettled([
         ...runs.map((files, i) => this.read(this.helpers[i] as DuckDBConnection, files, table, seq)),
-        this.readSmall(this.o.conn, small, table),
+        this.readSmall(this.o.conn, small, table).then(() => this.readPieces(this.o.conn, pieced, table)),
       ]);
     } finally {
       await this.o.conn.run(`SET threads = ${this.o.threads}`);
@@ -129,7 +148,7 @@ export class RawTables {
         if (names) await conn.run(`DROP TABLE IF EXISTS ${names}`);
       }
     } catch (e) {
-      throw await utf8Error(e, files);
+      throw tooLarge(e, files, this.o.largeFileBytes ?? LARGE_FILE_BYTES) ?? (await utf8Error(e, files));
     }
   }
 
@@ -154,6 +173,25 @@ export class RawTables {
     await inFlight;
   }
 
+  /** The records of large JSON Lines files, read here a piece at a time, into table on conn. */
+  private async readPieces(conn: DuckDBConnection, files: RawFile[], table: string): Promise<void> {
+    const sql = `INSERT INTO ${table} ${pieceRecordsSql}`;
+    const pieceBytes = Math.max(1, Math.floor((this.o.largeFileBytes ?? LARGE_FILE_BYTES) / 8));
+    for (const f of files) {
+      let decoder = dropBom;
+      try {
+        for await (const p of pieces(f.localPath, pieceBytes)) {
+          const text = await decodeOrName(decoder, p.bytes, f);
+          decoder = utf8;
+          await this.o.run(() => conn.run(sql, [f.sourceFile, text, p.linesBefore]), sql);
+        }
+      } catch (e) {
+        // The file's own errors (it went away, cannot be read); DuckDB's pass as they are.
+        throw (e as NodeJS.ErrnoException).code !== undefined ? unreadable(f, e) : e;
+      }
+    }
+  }
+
   private async drop(table: string): Promise<void> {
     await this.o.conn.run(`DROP TABLE IF EXISTS ${table}`);
   }
@@ -176,6 +214,33 @@ function* groups(files: RawFile[]): Generator<RawFile[]> {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** For a file's first piece: a leading BOM is dropped, as the whole-file reader drops it. */
+const dropBom = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of bytes of file f, or the input error that names f's first bad line. */
+async function decodeOrName(decoder: TextDecoder, bytes: Buffer, f: RawFile): Promise<string> {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw await notUtf8(f);
+  }
+}
+
+/** Whether a large file is JSON Lines (duckdb-pieces.ts); a file that cannot be read is named. */
+async function jsonLines(f: RawFile): Promise<boolean> {
+  try {
+    return await startsWithJsonLine(f.localPath);
+  } catch (e) {
+    throw unreadable(f, e);
+  }
+}
+
+const unreadable = (f: RawFile, e: unknown) =>
+  inputError(`cannot read: ${(e as Error).message}`, {
+    where: f.sourceFile,
+    hint: 'check the file is readable',
+    cause: e,
+  });
 
 /** A small file's text (read synchronously: a few µs), or the input error that names it. */
 async function readSmallFile(f: RawFile): Promise<string> {
@@ -183,17 +248,9 @@ async function readSmallFile(f: RawFile): Promise<string> {
   try {
     bytes = readFileSync(f.localPath);
   } catch (e) {
-    throw inputError(`cannot read: ${(e as Error).message}`, {
-      where: f.sourceFile,
-      hint: 'check the file is readable',
-      cause: e,
-    });
+    throw unreadable(f, e);
   }
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw await notUtf8(f);
-  }
+  return decodeOrName(utf8, bytes, f);
 }
 
 /**
@@ -231,6 +288,29 @@ async function namesTable(
     listValue(files.map((f) => f.sourceFile)),
   ]);
   return table;
+}
+
+/**
+ * DuckDB's out-of-memory error of a read that held a large file read whole (not JSON Lines, so not
+ * read in pieces), as the input error that names the largest: read_text allocates a file's size at
+ * once, and a large JSON array or pretty-printed file cannot be cut by lines.
+ */
+function tooLarge(e: unknown, files: RawFile[], largeFileBytes: number): HarmonizeError | undefined {
+  if (!/Out of Memory/i.test((e as Error).message ?? '')) return undefined;
+  const largest = files.reduce<RawFile | undefined>(
+    (a, f) => ((f.bytes ?? 0) > (a?.bytes ?? 0) ? f : a),
+    undefined,
+  );
+  if (!largest || (largest.bytes ?? 0) <= largeFileBytes) return undefined;
+  const mb = Math.round((largest.bytes ?? 0) / 1e6);
+  return inputError(
+    `too large to read whole (${mb} MB): a JSON array or pretty-printed file this big does not fit DuckDB's memory cap`,
+    {
+      where: largest.sourceFile,
+      hint: 'write it as JSON Lines (one record per line), or raise the cap with ?memory_limit= in the warehouse URL',
+      cause: e,
+    },
+  );
 }
 
 /** read_text's UTF-8 failure as an input error at the file's first bad line; others unchanged. */

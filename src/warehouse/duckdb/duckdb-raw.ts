@@ -46,6 +46,13 @@ export function renamedSql(recordsSql: string, filesTable: string): string {
 /** Files whose names and contents are the list parameters $1 and $2, as (source_file, content). */
 export const givenTextSql = `SELECT unnest($1) AS source_file, unnest($2) AS content`;
 
+/** The records of (source_file, recs) rows, recs a list of records, numbered from 1 (plus offset). */
+function numberedSql(recsSql: string, offset = ''): string {
+  const split = `SELECT source_file, unnest(recs) AS piece, generate_subscripts(recs, 1) AS source_line FROM (${recsSql})`;
+  const trimmed = `SELECT source_file, source_line, ${trimWs('piece')} AS raw FROM (${split})`;
+  return `SELECT source_file, CAST(source_line${offset} AS INTEGER) AS source_line, raw FROM (${trimmed}) WHERE raw <> ''`;
+}
+
 /** The records of the files of a relation (source_file, content): readTextSql or givenTextSql. */
 export function rawRecordsSql(filesSql: string): string {
   const bom = `chr(65279)`;
@@ -55,7 +62,15 @@ export function rawRecordsSql(filesSql: string): string {
       WHEN ${startsAfterSpaces('content', '[')} AND json_valid(content) THEN CAST(json_extract(content, '$[*]') AS VARCHAR[])
       WHEN ${startsAfterSpaces('content', '{')} AND json_valid(content) AND contains(trim(content, ${ws}), chr(10)) THEN [content]
       ELSE string_split(content, chr(10)) END`;
-  const split = `SELECT source_file, unnest(recs) AS piece, generate_subscripts(recs, 1) AS source_line FROM (SELECT source_file, ${recs} AS recs FROM (${files}))`;
-  const trimmed = `SELECT source_file, source_line, ${trimWs('piece')} AS raw FROM (${split})`;
-  return `SELECT source_file, CAST(source_line AS INTEGER) AS source_line, raw FROM (${trimmed}) WHERE raw <> ''`;
+  return numberedSql(`SELECT source_file, ${recs} AS recs FROM (${files})`);
 }
+
+/**
+ * The records of a piece of a JSON Lines file (duckdb-pieces.ts): $1 the file's name, $2 the
+ * piece's text (whole lines, a leading BOM of the file already dropped), $3 the number of lines
+ * before it. Lines only: a piece is never taken for a whole array or object.
+ */
+export const pieceRecordsSql = numberedSql(
+  `SELECT CAST($1 AS VARCHAR) AS source_file, string_split(CAST($2 AS VARCHAR), chr(10)) AS recs`,
+  ' + CAST($3 AS BIGINT)',
+);

@@ -27,6 +27,8 @@ export interface DuckDbOptions {
   fsst?: boolean;
   /** Files of at most this many bytes are read by Node, not read_text (see SMALL_FILE_BYTES). */
   smallFileBytes?: number;
+  /** JSON Lines files above this many bytes are read in pieces (see LARGE_FILE_BYTES). */
+  largeFileBytes?: number;
 }
 
 /**
@@ -130,6 +132,7 @@ class DuckDbWarehouse implements Warehouse {
       run: (fn, sql) => this.wrap(fn, sql),
       threads,
       ...(opts.smallFileBytes !== undefined ? { smallFileBytes: opts.smallFileBytes } : {}),
+      ...(opts.largeFileBytes !== undefined ? { largeFileBytes: opts.largeFileBytes } : {}),
       inTransaction: () => this.inTransaction,
     });
   }
