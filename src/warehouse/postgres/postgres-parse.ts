@@ -9,10 +9,11 @@ import { fieldValue, kind, type FieldInput } from './postgres-coerce.js';
 /**
  * pg_temp.hz_try_jsonb(text): the jsonb of a line, or NULL when it is not JSON. The lines that reach
  * the SQL parse are the ones the typed COPY left (typed-records.ts), mostly odd or broken ones. From
- * PostgreSQL 16, pg_input_is_valid tests a line without raising an error (in an SQL function the
- * planner can inline); before it, a PL/pgSQL exception block catches the failing cast. On
- * PostgreSQL 18, 200,000 lines cut short: 0.18–0.19 s tested against 1.03–1.08 s caught; 200,000
- * good lines: 0.42–0.43 s against 0.35–0.36 s (a good line is parsed twice).
+ * PostgreSQL 16, pg_input_is_valid tests a line without raising an error; before it, a PL/pgSQL
+ * exception block catches the failing cast. On PostgreSQL 18, 200,000 lines cut short: 0.25 s
+ * tested against 1.07 s caught; 200,000 good lines: 0.51 s against 0.36 s (a good line is parsed
+ * twice). PL/pgSQL, not an SQL function: the planner folded the cast of a constant line in an SQL
+ * function's CASE before the test ran, and failed on it.
  */
 export function tryJsonbFunctionSql(serverVersionNum: number): string {
   const head = 'CREATE OR REPLACE FUNCTION pg_temp.hz_try_jsonb(t text) RETURNS jsonb';
