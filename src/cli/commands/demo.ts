@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
         out(printSummary(summary));
         for (const name of ['top-songs', 'peak-hours', 'levels']) {
           const r = findReport(name);
-          if (r) out(`\n${r.title}\n${formatRows(await wh.query(r.sql(wh.dialect, 5)), 'table')}`);
+          if (r) out(`\n${r.title}\n${formatRows(await r.run(wh, 5), 'table')}`);
         }
       });
     });

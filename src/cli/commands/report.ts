@@ -36,7 +36,7 @@ export function registerReport(program: Command): void {
             hint: `one of: ${reports.map((r) => r.name).join(', ')}`,
           });
         if (!/^\d+$/.test(f.limit)) throw usageError(`not a whole number: ${f.limit}`, { where: '--limit' });
-        const rows = await withWarehouse(f, (wh) => wh.query(report.sql(wh.dialect, Number(f.limit))));
+        const rows = await withWarehouse(f, (wh) => report.run(wh, Number(f.limit)));
         if (format === 'table') out(report.title);
         out(formatRows(rows, format));
       },
