@@ -103,12 +103,13 @@ describe('DuckDB engine', () => {
     // One reader with read_text for every file; three, read_text for files over 3 KiB (the log
     // days are 9–10 KiB, the JSON-array day and the songs smaller); three, Node for every file;
     // three, the JSON Lines days over 2 KiB read in pieces of 256 bytes (every line is longer than a
-    // piece), the JSON-array day (one line) by read_text.
+    // piece), the JSON-array day (one line) by read_text; one, the same pieces on one connection.
     for (const [threads, smallFileBytes, largeFileBytes] of [
       [1, 0, undefined],
       [3, 3 * 1024, undefined],
       [3, 1024 * 1024, undefined],
       [3, 1024, 2 * 1024],
+      [1, 1024, 2 * 1024],
     ] as const) {
       connect.mockClear();
       run.mockClear();
@@ -123,18 +124,20 @@ describe('DuckDB engine', () => {
         star: await starSnapshot(wh),
       });
     }
-    const [one, side, node, pieced] = results;
+    const [one, side, node, pieced, piecedOnOne] = results;
     expect(one?.connections).toBe(1);
     expect(side?.connections).toBe(1 + 3);
+    expect(piecedOnOne?.connections).toBe(1);
     expect(results.map((r) => r.readers)).toEqual([
       { readText: true, node: false, pieces: false },
       { readText: true, node: true, pieces: false },
       { readText: false, node: true, pieces: false },
       { readText: true, node: true, pieces: true },
+      { readText: true, node: true, pieces: true },
     ]);
     expect(one?.summary.records.events.rejected).toBe(2);
     expect(one?.summary.records.songs.rejected).toBe(1);
-    for (const other of [side, node, pieced]) {
+    for (const other of [side, node, pieced, piecedOnOne]) {
       expect(other?.summary.records).toEqual(one?.summary.records);
       expect(other?.lineage).toEqual(one?.lineage);
       expect(other?.star).toEqual(one?.star);
