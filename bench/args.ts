@@ -3,7 +3,15 @@
 import { resolve } from 'node:path';
 
 export type DatasetKind = 'sample' | 'generated';
-export const allCases = ['harmonize', 'floor', 'json', 'pg-harmonize', 'pg-floor', 'incremental'] as const;
+export const allCases = [
+  'harmonize',
+  'floor',
+  'json',
+  'pg-harmonize',
+  'pg-floor',
+  'incremental',
+  'reports',
+] as const;
 export type CaseName = (typeof allCases)[number];
 
 export interface BenchArgs {

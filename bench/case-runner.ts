@@ -13,6 +13,7 @@ import { runDuckdbFloor } from './duckdb-floor.js';
 import { runHarmonize, runIncremental } from './harmonize-case.js';
 import { runJsonFloor } from './json-floor.js';
 import { runPostgresFloor } from './postgres-floor.js';
+import { runReports } from './reports-case.js';
 
 export interface CaseSpec {
   name: CaseName;
@@ -37,6 +38,8 @@ export interface CaseResult {
   phasesMs?: Record<string, number>;
   /** incremental: the full load's time before the extra day */
   fullMs?: number;
+  /** reports: the plain queries' time, against the reports' (wallMs) */
+  plainMs?: number;
   rejected?: number;
 }
 
@@ -88,6 +91,18 @@ async function measure(spec: CaseSpec, db: string, schema: string): Promise<Meas
       };
     case 'pg-floor':
       return { events: ds.events, ...(await runPostgresFloor(need(spec.pgUrl), schema, ds.songs, ds.logs)) };
+    case 'reports': {
+      await removeDb(db);
+      const r = await runReports(`duckdb:${db}`, ds.songs, ds.logs);
+      return {
+        events: ds.events,
+        wallMs: r.reportsMs,
+        plainMs: Math.round(r.plainMs),
+        tables: r.load.tables,
+        phasesMs: r.phasesMs,
+        rejected: r.load.rejected,
+      };
+    }
     case 'incremental': {
       await removeDb(db);
       const r = await runIncremental(`duckdb:${db}`, ds.songs, ds.logs, ds.extraLogs);

@@ -21,6 +21,7 @@ export interface CaseSummary {
   maxRssMiB: Spread;
   phasesMs?: Record<string, number>;
   fullMs?: Spread;
+  plainMs?: Spread;
 }
 
 export interface DatasetReport {
@@ -63,6 +64,8 @@ function summarize(runs: CaseResult[]): CaseSummary {
   if (phases) s.phasesMs = phases;
   const full = runs.flatMap((r) => (r.fullMs === undefined ? [] : [r.fullMs]));
   if (full.length > 0) s.fullMs = spread(full);
+  const plain = runs.flatMap((r) => (r.plainMs === undefined ? [] : [r.plainMs]));
+  if (plain.length > 0) s.plainMs = spread(plain);
   return s;
 }
 
@@ -91,6 +94,9 @@ function ratios(runs: CaseResult[]): Record<string, Spread> {
   const inc = runs.filter((r) => r.name === 'incremental' && r.fullMs);
   if (inc.length > 0)
     out['incremental / its full load'] = spread(inc.map((r) => r.wallMs / (r.fullMs ?? NaN)));
+  const rep = runs.filter((r) => r.name === 'reports' && r.plainMs);
+  if (rep.length > 0)
+    out['reports / their plain queries'] = spread(rep.map((r) => r.wallMs / (r.plainMs ?? NaN)));
   return out;
 }
 
@@ -152,7 +158,11 @@ export function formatReport(r: DatasetReport): string {
       { median: c.wallMs.median / 1000, min: c.wallMs.min / 1000, max: c.wallMs.max / 1000 },
       f2,
     );
-    const full = c.fullMs ? ` [full ${f2(c.fullMs.median / 1000)}]` : '';
+    const full = c.fullMs
+      ? ` [full ${f2(c.fullMs.median / 1000)}]`
+      : c.plainMs
+        ? ` [plain ${f2(c.plainMs.median / 1000)}]`
+        : '';
     rows.push([
       name,
       wall + full,

@@ -42,7 +42,7 @@ export interface DuckDbOptions {
  * 28.9–30.0 s, 400MB at 887–977 MiB in 29.0–30.6 s; in earlier rounds 1GB took 1.8–2.1 GiB and
  * was no faster, DuckDB's default of 80 % of RAM much more.
  */
-const DEFAULT_MEMORY_LIMIT = '448MB';
+export const DEFAULT_MEMORY_LIMIT = '448MB';
 
 /**
  * Settings that keep memory flat: the external file cache would keep every input file's bytes in
