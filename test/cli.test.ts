@@ -105,6 +105,11 @@ describe('harmonize CLI', () => {
     [['etl', '--songs', 'a', '--logs', 'b', '--from', '2018-13-45'], 2, /--from: not a date/],
     [['report', 'nope', '--warehouse', 'duckdb::memory:'], 2, /unknown report "nope"/],
     [['sql', 'SELEC 1', '--warehouse', 'duckdb::memory:'], 2, /query failed/],
+    [
+      ['sql', 'SELECT list(i) FROM range(20000000) t(i)', '--warehouse', 'duckdb::memory:?memory_limit=16MB'],
+      3,
+      /duckdb::memory:: DuckDB ran out of memory under its 16MB cap .*memory_limit=2GB/,
+    ],
     [['etl', '--config', '/nope/dwh.cfg'], 2, /\/nope\/dwh.cfg: cannot read config file/],
   ])('user mistake %j → exit %i, one line', async (args, code, msg) => {
     const r = await harmonize(args);

@@ -2,7 +2,7 @@
 // failing-rows checks are counted in one query per parameter list (one round trip instead of one
 // per check: about a third of an incremental run's check time); a sample is fetched only for a
 // check that fails. User checks run one by one, so an error names the check.
-import { usageError } from '../errors.js';
+import { HarmonizeError, usageError } from '../errors.js';
 import { valueText } from '../text.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import type { CheckSpec } from './checks.js';
@@ -73,7 +73,7 @@ export async function runChecks(wh: Warehouse, checks: CheckSpec[]): Promise<Che
     try {
       resultOf.set(c, await runOne(wh, c));
     } catch (e) {
-      if (!c.source) throw e;
+      if (!c.source || e instanceof HarmonizeError) throw e;
       const msg = (e as Error).message.split('\n')[0] ?? '';
       throw usageError(`check "${c.name}" could not run: ${msg}`, {
         where: c.source,

@@ -74,6 +74,7 @@ export function registerWarehouseCommands(program: Command): void {
       const format = parseFormat(f.format);
       const rows = await withWarehouse(f, (wh) =>
         wh.query(query).catch((e: Error) => {
+          if (e instanceof HarmonizeError) throw e;
           throw usageError(`query failed: ${e.message.split('\n')[0] ?? ''}`, {
             where: 'sql',
             hint: 'check the SQL',

@@ -116,6 +116,7 @@ class DuckDbWarehouse implements Warehouse {
     freshLoad: 'swap',
   } as const;
   readonly description: string;
+  private readonly memoryLimit: string;
   private readonly raw: RawTables;
   private inTransaction = false;
 
@@ -126,6 +127,7 @@ class DuckDbWarehouse implements Warehouse {
     threads: number,
   ) {
     this.description = `duckdb:${opts.path}`;
+    this.memoryLimit = opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     this.raw = new RawTables({
       instance,
       conn,
@@ -189,11 +191,25 @@ class DuckDbWarehouse implements Warehouse {
     return Promise.resolve();
   }
 
+  /**
+   * Driver errors wrapped once. Running out of memory under the cap is the user's to fix, not a
+   * bug: a warehouse error (exit 3) saying how.
+   */
   private async wrap<T>(fn: () => Promise<T>, sql?: string): Promise<T> {
     try {
       return await traced(sql, fn);
     } catch (e) {
-      throw new Error(`DuckDB: ${(e as Error).message}`, { cause: e });
+      const message = (e as Error).message;
+      if (/Out of Memory Error/.test(message))
+        throw warehouseError(
+          `DuckDB ran out of memory under its ${this.memoryLimit} cap (${message.split('\n')[0] ?? ''})`,
+          {
+            where: this.description,
+            hint: 'raise the cap with ?memory_limit=2GB in the warehouse URL, or use fewer threads (&threads=1)',
+            cause: e,
+          },
+        );
+      throw new Error(`DuckDB: ${message}`, { cause: e });
     }
   }
 }
