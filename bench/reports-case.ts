@@ -7,6 +7,7 @@ import { plainRankingSql, runRanking } from '../src/analytics/play-ranking.js';
 import { topArtists, topSongs } from '../src/analytics/reports.js';
 import type { Row } from '../src/warehouse/warehouse.js';
 import { runHarmonize, type EtlResult } from './harmonize-case.js';
+import { spread } from './report.js';
 import { DEFAULT_MEMORY_LIMIT } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { openWarehouse } from '../src/warehouse/open.js';
 import { parseWarehouseUrl } from '../src/warehouse/url.js';
@@ -24,7 +25,7 @@ export interface ReportsResult {
   load: EtlResult;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const median = (xs: number[]) => spread(xs).median;
 
 async function timed(fn: () => Promise<Row[]>): Promise<{ ms: number; rows: Row[] }> {
   const t0 = performance.now();
