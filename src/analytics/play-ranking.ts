@@ -85,7 +85,10 @@ export async function runRanking(
   const d = wh.dialect;
   if (n === 0) return [];
   const first = await wh.query(candidateRankingSql(d, r, n, candidates));
-  const rest = first.length ? Number(first[0]?.[REST]) : 0;
+  const plainWay = () => wh.query(plainRankingSql(d, r, n));
+  // No row: nothing staged, or no candidate has a play; the plain query tells which.
+  if (first.length === 0) return plainWay();
+  const rest = Number(first[0]?.[REST]);
   const rows = first.map((row) => {
     const plain = { ...row };
     delete plain[REST];
@@ -93,6 +96,5 @@ export async function runRanking(
   });
   const reached = rows.length === n ? Number(rows[n - 1]?.plays) : 0;
   // A name outside the candidates has at most `rest` plays, so only more than that is sure.
-  if (first.length > 0 && (rest === 0 || reached > rest)) return rows;
-  return wh.query(plainRankingSql(d, r, n));
+  return rest === 0 || reached > rest ? rows : plainWay();
 }
