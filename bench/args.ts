@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 export type DatasetKind = 'sample' | 'generated';
 export const allCases = [
   'harmonize',
+  'harmonize-mtime',
   'floor',
   'json',
   'pg-harmonize',

@@ -78,6 +78,11 @@ async function measure(spec: CaseSpec, db: string, schema: string): Promise<Meas
       const r = await runHarmonize(`duckdb:${db}`, ds.songs, ds.logs);
       return { events: ds.events, ...r };
     }
+    case 'harmonize-mtime': {
+      await removeDb(db);
+      const r = await runHarmonize(`duckdb:${db}`, ds.songs, ds.logs, { fingerprint: 'mtime' });
+      return { events: ds.events, ...r };
+    }
     case 'floor': {
       await removeDb(db);
       return { events: ds.events, ...(await runDuckdbFloor(db, ds.songs, ds.logs, spec.threads)) };

@@ -1,7 +1,7 @@
 // Harmonize itself, as a user runs it: the engine factory on a warehouse URL, then runEtl over local
 // folders. The incremental case loads the history, then the same folders plus one new day.
 import type { Source, SourceFile } from '../src/extract/source.js';
-import { LocalSource } from '../src/extract/local-source.js';
+import { LocalSource, type LocalSourceOptions } from '../src/extract/local-source.js';
 import { runEtl } from '../src/pipeline/etl.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { openWarehouse } from '../src/warehouse/open.js';
@@ -25,10 +25,17 @@ function result(s: RunSummary): EtlResult {
 }
 
 /** One full load into the warehouse at url (a fresh DuckDB file or an empty schema). */
-export async function runHarmonize(url: string, songs: string, logs: string): Promise<EtlResult> {
+export async function runHarmonize(
+  url: string,
+  songs: string,
+  logs: string,
+  opts: LocalSourceOptions = {},
+): Promise<EtlResult> {
   const wh = await openWarehouse(parseWarehouseUrl(url));
   try {
-    return result(await runEtl(wh, { songs: new LocalSource(songs), logs: new LocalSource(logs) }));
+    return result(
+      await runEtl(wh, { songs: new LocalSource(songs, opts), logs: new LocalSource(logs, opts) }),
+    );
   } finally {
     await wh.close();
   }

@@ -71,6 +71,7 @@ function summarize(runs: CaseResult[]): CaseSummary {
 
 const pairs: [string, CaseName, CaseName][] = [
   ['harmonize / floor', 'harmonize', 'floor'],
+  ['harmonize-mtime / floor', 'harmonize-mtime', 'floor'],
   ['harmonize / json', 'harmonize', 'json'],
   ['floor / json', 'floor', 'json'],
   ['pg-harmonize / pg-floor', 'pg-harmonize', 'pg-floor'],

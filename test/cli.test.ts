@@ -56,6 +56,21 @@ describe('harmonize CLI', () => {
     expect(r.stdout).toMatch(/checks {3}0 passed, 0 failed \(nothing changed: only your own checks ran\)/);
   });
 
+  it('takes --fingerprint mtime into the manifest, and refuses an unknown mode in one line', async () => {
+    const other = `duckdb:${join(d.path, 'fp.duckdb')}`;
+    const etl = (mode: string) =>
+      harmonize(['etl', '--songs', songs, '--logs', logs, '--warehouse', other, '--fingerprint', mode]);
+    expect((await etl('mtime')).code).toBe(0);
+    const sql = "SELECT DISTINCT split_part(fingerprint, ':', 1) AS k FROM harmonize_files";
+    const q = await harmonize(['sql', sql, '--warehouse', other, '--format', 'csv']);
+    expect(q.stdout.trim().split('\n')).toEqual(['k', 'mtime']);
+    const bad = await etl('md5');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe(
+      'harmonize: --fingerprint: not a fingerprint mode: md5 (use sha256 or mtime)',
+    );
+  });
+
   it('answers SQL and reports as table, CSV and JSON', async () => {
     const csv = await harmonize([
       'sql',

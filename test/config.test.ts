@@ -133,6 +133,16 @@ describe('classic dwh.cfg', () => {
     ]);
   });
 
+  it('reads [HARMONIZE] FINGERPRINT, and names the file of a bad one', () => {
+    expect(fromDwhCfg('[HARMONIZE]\nFINGERPRINT = mtime\n', 'h.cfg').fingerprint).toBe('mtime');
+    expect(fromDwhCfg('[HARMONIZE]\nWAREHOUSE = duckdb:x\n', 'h.cfg').fingerprint).toBeUndefined();
+    expect(() => fromDwhCfg('[HARMONIZE]\nFINGERPRINT = fast\n', 'h.cfg')).toThrow(
+      /not a fingerprint mode: fast/,
+    );
+    const e = thrown(() => fromDwhCfg('[HARMONIZE]\nFINGERPRINT = fast\n', 'h.cfg'));
+    expect((e as HarmonizeError).where).toBe('h.cfg [HARMONIZE] FINGERPRINT');
+  });
+
   it('names the file and line of a broken line, and missing keys', () => {
     const e = thrown(() => parseIni('[A]\nthis is not ini\n', 'bad.cfg'));
     expect((e as Error).message).toMatch(/not an INI line/);
@@ -167,6 +177,26 @@ describe('precedence', () => {
         logs: 'flag-logs',
         maxRejects: 3,
       });
+      // The fingerprint mode: flag over environment over file, each checked where it came from.
+      const fp = await d.write('fp.json', JSON.stringify({ warehouse: 'duckdb:x', fingerprint: 'mtime' }));
+      expect((await resolveSettings({ config: fp }, {})).fingerprint).toBe('mtime');
+      expect((await resolveSettings({ config: fp }, { HARMONIZE_FINGERPRINT: 'sha256' })).fingerprint).toBe(
+        'sha256',
+      );
+      expect(
+        (await resolveSettings({ config: fp, fingerprint: 'SHA256' }, { HARMONIZE_FINGERPRINT: 'mtime' }))
+          .fingerprint,
+      ).toBe('sha256');
+      expect((await resolveSettings({}, {})).fingerprint).toBeUndefined();
+      const badMode = await resolveSettings({ fingerprint: 'md5' }, {}).catch((e: unknown) => e);
+      expect((badMode as HarmonizeError).oneLine()).toBe(
+        '--fingerprint: not a fingerprint mode: md5 (use sha256 or mtime)',
+      );
+      await expect(resolveSettings({}, { HARMONIZE_FINGERPRINT: 'x' })).rejects.toMatchObject({
+        where: 'HARMONIZE_FINGERPRINT',
+      });
+      const badFile = await d.write('fp-bad.json', JSON.stringify({ fingerprint: 'crc' }));
+      await expect(resolveSettings({ config: badFile }, {})).rejects.toThrow(/bad config/);
       const none = await resolveSettings({}, {});
       expect(none.warehouse).toEqual({ engine: 'duckdb', path: 'harmonize.duckdb' });
       const bad = await d.write('bad.json', JSON.stringify({ warehouse: 'duckdb:x', maxRejects: -1 }));

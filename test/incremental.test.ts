@@ -3,6 +3,7 @@
 import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalSource } from '../src/extract/local-source.js';
 import { event, jsonLines, song, songAFile } from './support/data.js';
 import { starSnapshot, type DuckFixture } from './support/duckdb.js';
 import { contractEngines } from './support/engines.js';
@@ -124,6 +125,25 @@ describe.each(engines)('on $name', (engine) => {
       expect(s.files.logs).toMatchObject({ new: 0, changed: 0, skipped: 2 });
       const again = await f.etl(songs(), logs());
       expect(again.files.logs.skipped).toBe(2);
+    });
+
+    it('with mtime fingerprints, reloads a touched file, to the same rows, and skips the others', async () => {
+      const byMtime = () => new LocalSource(logs(), { fingerprint: 'mtime' });
+      await f.etl(songs(), logs(), { logs: byMtime() });
+      const prints = await f.wh.query<{ fingerprint: string }>(
+        `SELECT fingerprint FROM harmonize_files WHERE kind = 'event' ORDER BY source_file`,
+      );
+      expect(prints.map((p) => p.fingerprint.split(':')[0])).toEqual(['mtime', 'mtime']);
+      const before = await starSnapshot(f.wh);
+      const later = new Date(Date.now() + 60_000);
+      await utimes(join(f.dir.path, logFile(1)), later, later);
+      const s = await f.etl(songs(), logs(), { logs: byMtime() });
+      expect(s.files.logs).toMatchObject({ new: 0, changed: 1, skipped: 1 });
+      expect(s.records.events.staged).toBe(4);
+      expect(await starSnapshot(f.wh)).toEqual(before);
+      const again = await f.etl(songs(), logs(), { logs: byMtime() });
+      expect(again.files.logs).toMatchObject({ changed: 0, skipped: 2 });
+      await expectEqualToRebuild();
     });
 
     it("knows a file whose name holds the manifest read's separator on the next run", async () => {

@@ -103,6 +103,17 @@ describe('a local folder', () => {
     expect((err as HarmonizeError).oneLine()).toContain(`${gone}: cannot read`);
   });
 
+  it('with mtime fingerprints, fingerprints a file by its size and mtime without reading it', async () => {
+    const src = new LocalSource(join(d.path, 'logs'), { fingerprint: 'mtime' });
+    const plan = await planFiles(src, manifestOf(), {});
+    await fingerprintLoads(src, plan);
+    for (const f of plan.load) expect(f.fingerprint).toBe(`mtime:${f.file.size}:${f.file.version}`);
+    // A file that is gone still gets one: nothing was read.
+    const gone = await d.write('logs/gone-too.json', '{}');
+    await rm(gone);
+    await expect(src.fingerprint({ uri: gone, size: 2, version: '7' })).resolves.toBe('mtime:2:7');
+  });
+
   it('hashes hundreds of files asked for at once, each answered alone: a missing one fails only itself', async () => {
     const paths = await Promise.all(
       Array.from({ length: 300 }, (_, i) => d.write(`many/f${i}.json`, `{"i": ${i}}`)),

@@ -7,6 +7,8 @@ import { usageError } from '../errors.js';
 import type { CheckSpec } from '../quality/checks.js';
 import { defaultWarehouseUrl, parseWarehouseUrl, type WarehouseConfig } from '../warehouse/url.js';
 import { fromDwhCfg } from './dwh-cfg.js';
+import { fingerprintModes, type FingerprintMode } from '../extract/local-source.js';
+import { parseFingerprint } from './fingerprint.js';
 
 const fileSchema = z
   .object({
@@ -14,6 +16,7 @@ const fileSchema = z
     songs: z.string().optional(),
     logs: z.string().optional(),
     maxRejects: z.number().int().nonnegative().optional(),
+    fingerprint: z.enum(fingerprintModes).optional(),
     checks: z
       .array(
         z.object({
@@ -31,6 +34,8 @@ export interface FileSettings {
   songs?: string;
   logs?: string;
   maxRejects?: number;
+  /** How local files are fingerprinted when their mtime moved (fingerprint.ts). */
+  fingerprint?: FingerprintMode;
   checks: CheckSpec[];
   iamRole?: string;
   logJsonPath?: string;
@@ -43,6 +48,7 @@ export interface Flags {
   songs?: string;
   logs?: string;
   maxRejects?: string;
+  fingerprint?: string;
 }
 
 export interface Settings extends FileSettings {
@@ -93,6 +99,10 @@ export async function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = pro
     parseMaxRejects(flags.maxRejects, '--max-rejects') ??
     parseMaxRejects(env.HARMONIZE_MAX_REJECTS, 'HARMONIZE_MAX_REJECTS') ??
     file.maxRejects;
+  const fingerprint =
+    parseFingerprint(flags.fingerprint, '--fingerprint') ??
+    parseFingerprint(env.HARMONIZE_FINGERPRINT, 'HARMONIZE_FINGERPRINT') ??
+    file.fingerprint;
   const songs = flags.songs ?? env.HARMONIZE_SONGS ?? file.songs;
   const logs = flags.logs ?? env.HARMONIZE_LOGS ?? file.logs;
   return {
@@ -101,5 +111,6 @@ export async function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = pro
     ...(songs !== undefined ? { songs } : {}),
     ...(logs !== undefined ? { logs } : {}),
     ...(maxRejects !== undefined ? { maxRejects } : {}),
+    ...(fingerprint !== undefined ? { fingerprint } : {}),
   };
 }

@@ -7,6 +7,7 @@ import type { CheckSpec } from '../quality/checks.js';
 import { parseWarehouseUrl, type ServerConfig } from '../warehouse/url.js';
 import type { FileSettings } from './config.js';
 import { parseIni, section, type Ini } from './ini.js';
+import { parseFingerprint } from './fingerprint.js';
 
 function cluster(ini: Ini, file: string): ServerConfig | undefined {
   const c = section(ini, 'CLUSTER');
@@ -74,6 +75,8 @@ export function fromDwhCfg(text: string, file: string): FileSettings {
   if (songs) out.songs = songs;
   if (logs) out.logs = logs;
   if (maxRejects !== undefined) out.maxRejects = Number(maxRejects);
+  const fingerprint = parseFingerprint(pick(h?.get('FINGERPRINT')), `${file} [HARMONIZE] FINGERPRINT`);
+  if (fingerprint) out.fingerprint = fingerprint;
   const iam = pick(section(ini, 'IAM_ROLE')?.get('ARN'));
   if (iam) out.iamRole = iam;
   const jp = pick(s3?.get('LOG_JSONPATH'));

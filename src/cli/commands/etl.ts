@@ -13,6 +13,7 @@ interface EtlFlags {
   warehouse?: string;
   config?: string;
   maxRejects?: string;
+  fingerprint?: string;
   json?: boolean;
   quiet?: boolean;
   fullRefresh?: boolean;
@@ -39,6 +40,10 @@ export function registerEtl(program: Command): void {
     .option('--warehouse <url>', 'duckdb:<file> | postgres://… | redshift://…')
     .option('--config <file>', 'harmonize JSON config or classic dwh.cfg')
     .option('--max-rejects <n>', 'fail the run (exit 5) when more records than n are rejected')
+    .option(
+      '--fingerprint <how>',
+      'local files whose mtime moved: sha256 (compare contents) | mtime (reload)',
+    )
     .option('--full-refresh', 'forget what was loaded and rebuild every table from the sources')
     .option('--from <date>', 'backfill: only log files dated on or after YYYY-MM-DD (reloaded)')
     .option('--to <date>', 'backfill: only log files dated on or before YYYY-MM-DD (reloaded)')
@@ -59,7 +64,10 @@ export function registerEtl(program: Command): void {
             hint: 'pass --songs and --logs, or set them in the config ([S3] SONG_DATA/LOG_DATA)',
           });
         }
-        const opts = s.region ? { region: s.region } : {};
+        const opts = {
+          ...(s.region ? { region: s.region } : {}),
+          ...(s.fingerprint ? { fingerprint: s.fingerprint } : {}),
+        };
         const onProgress = terminalProgress(progress);
         const summary = await runEtl(wh, {
           songs: await openSource(s.songs, opts),
