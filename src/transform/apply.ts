@@ -72,8 +72,11 @@ export interface TransformOptions {
   songsChanged: boolean;
 }
 
-/** The run's songplays; the later copies of events staged twice are listed first, if there are any. */
-async function insertSongplays(wh: Warehouse, opts: TransformOptions): Promise<void> {
+/**
+ * The run's songplays; the later copies of events staged twice are listed first, if there are any.
+ * Resolves to the number of songplays inserted.
+ */
+async function insertSongplays(wh: Warehouse, opts: TransformOptions): Promise<number> {
   const d = wh.dialect;
   const [repeats] = await wh.query<{ n: number }>(possibleCopiesSql(d), [opts.runId]);
   const laterCopies = Number(repeats?.n ?? 0) > 0;
@@ -82,8 +85,46 @@ async function insertSongplays(wh: Warehouse, opts: TransformOptions): Promise<v
     await wh.execute(`DROP TABLE IF EXISTS ${later}`);
     await wh.execute(laterCopiesSql(d), [opts.runId]);
   }
-  await wh.execute(insertSongplaysSql(d, { fresh: opts.firstLoad, laterCopies }), [opts.runId]);
+  const n = await wh.execute(insertSongplaysSql(d, { fresh: opts.firstLoad, laterCopies }), [opts.runId]);
   if (laterCopies) await wh.execute(`DROP TABLE ${later}`);
+  return n;
+}
+
+/**
+ * Songplays per part of the time table's insert. Its DISTINCT holds every start time of the run at
+ * once: on a fresh load of the ×1000 sample (6.5M songplays, 6.8M start times) it raised the run's
+ * RSS by 230 MiB, to the run's peak. In four parts of equal time ranges, on that warehouse alone:
+ * 597–611 MiB peak against 691–706 MiB, and 0.77–0.78 s against 0.92–1.00 s. A daily run is one
+ * part: a statement more costs it more than it saves.
+ */
+const TIME_PART_ROWS = 2_000_000;
+
+/** The time rows of the run's songplays, in parts of equal time ranges when they are many. */
+export async function insertTime(
+  wh: Warehouse,
+  opts: Pick<TransformOptions, 'runId' | 'firstLoad'>,
+  songplays: number,
+  partRows = TIME_PART_ROWS,
+): Promise<void> {
+  const d = wh.dialect;
+  const parts = Math.ceil(songplays / partRows);
+  if (parts <= 1) {
+    await wh.execute(insertTimeSql(d, { fresh: opts.firstLoad }), [opts.runId]);
+    return;
+  }
+  // The songplays' start times are their events' ts (epoch ms).
+  const [span] = await wh.query<{ lo: number; hi: number }>(
+    `SELECT min(ts) AS lo, max(ts) AS hi FROM ${d.table('staging_events')} WHERE _run_id = ${d.param(1)} AND page = 'NextSong'`,
+    [opts.runId],
+  );
+  const lo = Number(span?.lo);
+  const width = Number(span?.hi) - lo + 1;
+  const sql = insertTimeSql(d, { fresh: opts.firstLoad, part: true });
+  for (let i = 0; i < parts; i++) {
+    const from = lo + Math.floor((width * i) / parts);
+    const to = lo + Math.floor((width * (i + 1)) / parts);
+    await wh.execute(sql, [opts.runId, from, to]);
+  }
 }
 
 export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Promise<void> {
@@ -106,7 +147,6 @@ export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Pr
     await wh.execute(insert(scope));
   }
   if (catalogChanged) await wh.execute(rematchSongplaysSql(d), [opts.runId]);
-  await insertSongplays(wh, opts);
-  await wh.execute(insertTimeSql(d, { fresh: opts.firstLoad }), [opts.runId]);
+  await insertTime(wh, opts, await insertSongplays(wh, opts));
   if (!opts.firstLoad) await wh.execute(deleteOrphanTimeSql(d));
 }

@@ -60,13 +60,16 @@ export function insertArtistsSql(d: SqlDialect, scope: Scope): string {
 }
 
 /** INSERT the time rows of one run's songplays (parameter 1 = run id) that are missing. */
-export function insertTimeSql(d: SqlDialect, opts: { fresh: boolean }): string {
+export function insertTimeSql(d: SqlDialect, opts: { fresh: boolean; part?: boolean }): string {
   const parts = (['hour', 'day', 'week', 'month', 'year', 'weekday'] as const)
     .map((p) => `${d.datePart(p, 't.start_time')} AS ${d.quoteId(p)}`)
     .join(', ');
   const t = d.table('time');
+  const ms = (i: number) => d.epochMsToTimestamp(`CAST(${d.param(i)} AS ${d.type('bigint')})`);
+  // A part: the start times from epoch ms parameter 2 (inclusive) to parameter 3 (exclusive).
+  const part = opts.part ? ` AND start_time >= ${ms(2)} AND start_time < ${ms(3)}` : '';
   return `INSERT INTO ${t} (start_time, hour, day, week, month, year, weekday)
-    SELECT t.start_time, ${parts} FROM (SELECT DISTINCT start_time FROM ${d.table('songplays')} WHERE _run_id = ${d.param(1)}) t${
+    SELECT t.start_time, ${parts} FROM (SELECT DISTINCT start_time FROM ${d.table('songplays')} WHERE _run_id = ${d.param(1)}${part}) t${
       opts.fresh ? '' : `\n    WHERE NOT EXISTS (SELECT 1 FROM ${t} x WHERE x.start_time = t.start_time)`
     }`;
 }

@@ -1,0 +1,52 @@
+// The time table built in parts of equal time ranges (a run with many songplays) holds exactly the
+// rows it holds when built in one statement, on every engine: every start time once, the first and
+// the last included, none from another run.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertTime } from '../src/transform/apply.js';
+import { event, jsonLines, songAFile } from './support/data.js';
+import type { DuckFixture } from './support/duckdb.js';
+import { contractEngines } from './support/engines.js';
+
+const engines = await contractEngines();
+let f: DuckFixture;
+
+const base = Date.UTC(2018, 10, 1, 12);
+/**
+ * Ten plays over 1,000,000 ms, two in one millisecond, and plays on the edges of the parts: with
+ * 10, 5, 4 or 2 parts (1, 2, 3 or 5 songplays per part) an edge falls at a multiple of 100,000,
+ * 200,000, 250,000 or 500,000 ms, which belongs to the part it starts.
+ */
+const offsets = [0, 1, 1, 7, 100_000, 200_000, 250_000, 500_000, 750_000, 999_999];
+
+async function timeRows(): Promise<unknown[]> {
+  return f.wh.query(`SELECT * FROM "time" ORDER BY start_time`);
+}
+
+describe.each(engines)('the time table in parts, on $name', (engine) => {
+  beforeEach(async () => {
+    f = await engine.open();
+    await f.dir.write('songs/A/s1.json', songAFile());
+    const recs = offsets.map((o, i) => event({ ts: base + o, userId: String(i), itemInSession: i }));
+    recs.push(event({ ts: base + 5, page: 'Home', song: null, artist: null, length: null }));
+    await f.dir.write('logs/2018/11/2018-11-01-events.json', jsonLines(recs));
+    await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
+  });
+  afterEach(() => f?.close());
+
+  it('gives the rows of the one-statement insert, for every number of parts', async () => {
+    const whole = await timeRows();
+    expect(whole).toHaveLength(offsets.length - 1); // two plays share a start time
+    const [run] = await f.wh.query<{ id: string }>(`SELECT DISTINCT _run_id AS id FROM songplays`);
+    const songplays = offsets.length;
+    for (const partRows of [1, 2, 3, 4, 5, 9, songplays]) {
+      await f.wh.execute(`DELETE FROM "time"`);
+      await insertTime(f.wh, { runId: run?.id ?? '', firstLoad: true }, songplays, partRows);
+      expect(await timeRows(), `${partRows} songplays per part`).toEqual(whole);
+    }
+    // Another run's id: its parts hold nothing.
+    await f.wh.execute(`DELETE FROM "time"`);
+    await insertTime(f.wh, { runId: 'no such run', firstLoad: true }, songplays, 2);
+    expect(await timeRows()).toEqual([]);
+  });
+});
