@@ -22,6 +22,8 @@ export interface CaseSpec {
   workDir: string;
   threads: number;
   pgUrl?: string;
+  /** Harmonize's DuckDB memory_limit (--memory-limit); its default cap when absent */
+  memoryLimit?: string;
 }
 
 export interface CaseResult {
@@ -70,17 +72,22 @@ async function removeDb(path: string): Promise<void> {
 
 type Measured = Omit<CaseResult, 'name' | 'rep' | 'wallMs' | 'cpuMs' | 'maxRssBytes' | 'otherCores'>;
 
+/** The DuckDB URL of a Harmonize case: the file, and the --memory-limit cap when one was given. */
+const duckdbUrl = (spec: CaseSpec, db: string) =>
+  `duckdb:${db}${spec.memoryLimit ? `?memory_limit=${encodeURIComponent(spec.memoryLimit)}` : ''}`;
+
 async function measure(spec: CaseSpec, db: string, schema: string): Promise<Measured & { wallMs?: number }> {
   const ds = spec.dataset;
+  const url = duckdbUrl(spec, db);
   switch (spec.name) {
     case 'harmonize': {
       await removeDb(db);
-      const r = await runHarmonize(`duckdb:${db}`, ds.songs, ds.logs);
+      const r = await runHarmonize(url, ds.songs, ds.logs);
       return { events: ds.events, ...r };
     }
     case 'harmonize-mtime': {
       await removeDb(db);
-      const r = await runHarmonize(`duckdb:${db}`, ds.songs, ds.logs, { fingerprint: 'mtime' });
+      const r = await runHarmonize(url, ds.songs, ds.logs, { fingerprint: 'mtime' });
       return { events: ds.events, ...r };
     }
     case 'floor': {
@@ -98,7 +105,7 @@ async function measure(spec: CaseSpec, db: string, schema: string): Promise<Meas
       return { events: ds.events, ...(await runPostgresFloor(need(spec.pgUrl), schema, ds.songs, ds.logs)) };
     case 'reports': {
       await removeDb(db);
-      const r = await runReports(`duckdb:${db}`, ds.songs, ds.logs);
+      const r = await runReports(url, ds.songs, ds.logs);
       return {
         events: ds.events,
         wallMs: r.reportsMs,
@@ -110,7 +117,7 @@ async function measure(spec: CaseSpec, db: string, schema: string): Promise<Meas
     }
     case 'incremental': {
       await removeDb(db);
-      const r = await runIncremental(`duckdb:${db}`, ds.songs, ds.logs, ds.extraLogs);
+      const r = await runIncremental(url, ds.songs, ds.logs, ds.extraLogs);
       return {
         events: ds.extraEvents,
         wallMs: r.incrementalMs,

@@ -75,6 +75,7 @@ async function benchDataset(
         workDir: args.workDir,
         threads: args.threads,
         ...(pgUrl ? { pgUrl } : {}),
+        ...(args.memoryLimit ? { memoryLimit: args.memoryLimit } : {}),
       };
       const r = await runCase(spec);
       runs.push(r);
