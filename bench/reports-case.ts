@@ -2,7 +2,7 @@
 // warehouse a full Harmonize load makes: both ways on one connection, alternating, in rounds. The
 // load is not timed. The answers must be equal, or the case fails. The plain queries get a 2 GB
 // memory cap: under the default they ran out of memory on the ×1000 sample in this process (the
-// reports run under the default).
+// reports run under the load's cap: the default, or the bench's --memory-limit).
 import { plainRankingSql, runRanking } from '../src/analytics/play-ranking.js';
 import { topArtists, topSongs } from '../src/analytics/reports.js';
 import type { Row } from '../src/warehouse/warehouse.js';
@@ -35,7 +35,10 @@ async function timed(fn: () => Promise<Row[]>): Promise<{ ms: number; rows: Row[
 
 export async function runReports(url: string, songs: string, logs: string): Promise<ReportsResult> {
   const load = await runHarmonize(url, songs, logs);
-  const wh = await openWarehouse(parseWarehouseUrl(url));
+  const cfg = parseWarehouseUrl(url);
+  // The reports run under the cap the load had: the URL's (bench --memory-limit), else the default.
+  const reportsCap = (cfg.engine === 'duckdb' && cfg.memoryLimit) || DEFAULT_MEMORY_LIMIT;
+  const wh = await openWarehouse(cfg);
   const times: Record<string, number[]> = {};
   const withCap = async (limit: string, fn: () => Promise<Row[]>) => {
     await wh.execute(`SET memory_limit = '${limit}'`);
@@ -51,7 +54,7 @@ export async function runReports(url: string, songs: string, logs: string): Prom
       ] as const) {
         // Alternate which way goes first, so neither always runs on the other's warm cache.
         const ways = [
-          ['reports', () => withCap(DEFAULT_MEMORY_LIMIT, () => runRanking(wh, ranking, LIMIT))],
+          ['reports', () => withCap(reportsCap, () => runRanking(wh, ranking, LIMIT))],
           [
             'plain',
             () => withCap(PLAIN_MEMORY_LIMIT, () => wh.query(plainRankingSql(wh.dialect, ranking, LIMIT))),
