@@ -43,6 +43,11 @@ export interface CaseResult {
   /** reports: the plain queries' time, against the reports' (wallMs) */
   plainMs?: number;
   rejected?: number;
+  /**
+   * The DuckDB memory cap the timed work ran under, as the engine reported it (reports: while the
+   * reports ran; the floor: after its load). Undefined on PostgreSQL and for the JSON floor.
+   */
+  memoryLimit?: string;
 }
 
 /** Busy CPU seconds of the whole machine so far (Linux, USER_HZ = 100), or NaN elsewhere. */
@@ -113,6 +118,7 @@ async function measure(spec: CaseSpec, db: string, schema: string): Promise<Meas
         tables: r.load.tables,
         phasesMs: r.phasesMs,
         rejected: r.load.rejected,
+        ...(r.memoryLimit ? { memoryLimit: r.memoryLimit } : {}),
       };
     }
     case 'incremental': {
@@ -125,6 +131,7 @@ async function measure(spec: CaseSpec, db: string, schema: string): Promise<Meas
         tables: r.incremental.tables,
         phasesMs: r.incremental.phasesMs,
         rejected: r.incremental.rejected,
+        ...(r.incremental.memoryLimit ? { memoryLimit: r.incremental.memoryLimit } : {}),
       };
     }
   }

@@ -104,6 +104,8 @@ export const countedTables = [
 export interface FloorResult {
   phasesMs: Record<string, number>;
   tables: Record<string, number>;
+  /** DuckDB's memory_limit as it reported it (its own default, whatever --memory-limit says). */
+  memoryLimit?: string;
 }
 
 export async function runDuckdbFloor(
@@ -119,6 +121,7 @@ export async function runDuckdbFloor(
   const conn = await instance.connect();
   const phasesMs: Record<string, number> = {};
   const tables: Record<string, number> = {};
+  let memoryLimit: string | undefined;
   try {
     for (const [name, sql] of floorStatements(songsDir, logsDir)) {
       const t0 = performance.now();
@@ -132,9 +135,11 @@ export async function runDuckdbFloor(
     const t0 = performance.now();
     await conn.run('CHECKPOINT');
     phasesMs.checkpoint = Math.round(performance.now() - t0);
+    const cap = await conn.runAndReadAll(`SELECT current_setting('memory_limit')`);
+    memoryLimit = String(cap.getRows()[0]?.[0]);
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
-  return { phasesMs, tables };
+  return { phasesMs, tables, ...(memoryLimit ? { memoryLimit } : {}) };
 }

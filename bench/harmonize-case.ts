@@ -6,21 +6,33 @@ import { runEtl } from '../src/pipeline/etl.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { openWarehouse } from '../src/warehouse/open.js';
 import { parseWarehouseUrl } from '../src/warehouse/url.js';
+import type { Warehouse } from '../src/warehouse/warehouse.js';
 
 export interface EtlResult {
   phasesMs: Record<string, number>;
   tables: Record<string, number>;
   rejected: number;
   staged: number;
+  /** DuckDB's memory_limit as the engine reports it after the load; undefined on PostgreSQL. */
+  memoryLimit?: string;
 }
 
-function result(s: RunSummary): EtlResult {
+/** The memory cap the engine of wh runs under, as it reports it (DuckDB only). */
+export async function engineMemoryLimit(wh: Warehouse): Promise<string | undefined> {
+  if (!wh.description.startsWith('duckdb:')) return undefined;
+  const [row] = await wh.query<{ m: string }>(`SELECT current_setting('memory_limit') AS m`);
+  return row?.m;
+}
+
+async function result(s: RunSummary, wh: Warehouse): Promise<EtlResult> {
   const r = s.records;
+  const memoryLimit = await engineMemoryLimit(wh);
   return {
     phasesMs: { ...s.phasesMs },
     tables: s.tables,
     rejected: r.events.rejected + r.songs.rejected,
     staged: r.events.staged + r.songs.staged,
+    ...(memoryLimit ? { memoryLimit } : {}),
   };
 }
 
@@ -33,8 +45,9 @@ export async function runHarmonize(
 ): Promise<EtlResult> {
   const wh = await openWarehouse(parseWarehouseUrl(url));
   try {
-    return result(
+    return await result(
       await runEtl(wh, { songs: new LocalSource(songs, opts), logs: new LocalSource(logs, opts) }),
+      wh,
     );
   } finally {
     await wh.close();
@@ -89,12 +102,14 @@ export async function runIncremental(
     const songSource = new LocalSource(songs);
     const logSource = new LocalSource(logs);
     let t0 = performance.now();
-    const full = result(await runEtl(wh, { songs: songSource, logs: logSource }));
+    const history = await runEtl(wh, { songs: songSource, logs: logSource });
     const fullMs = performance.now() - t0;
+    const full = await result(history, wh);
     t0 = performance.now();
     const withDay = new WithExtraDay(logSource, new LocalSource(extraLogs));
-    const incremental = result(await runEtl(wh, { songs: songSource, logs: withDay }));
-    return { fullMs, incrementalMs: performance.now() - t0, full, incremental };
+    const summary = await runEtl(wh, { songs: songSource, logs: withDay });
+    const incrementalMs = performance.now() - t0;
+    return { fullMs, incrementalMs, full, incremental: await result(summary, wh) };
   } finally {
     await wh.close();
   }

@@ -22,6 +22,8 @@ export interface CaseSummary {
   phasesMs?: Record<string, number>;
   fullMs?: Spread;
   plainMs?: Spread;
+  /** The DuckDB memory caps the runs reported (one, unless the runs differed). */
+  memoryLimits?: string[];
 }
 
 export interface DatasetReport {
@@ -66,6 +68,8 @@ function summarize(runs: CaseResult[]): CaseSummary {
   if (full.length > 0) s.fullMs = spread(full);
   const plain = runs.flatMap((r) => (r.plainMs === undefined ? [] : [r.plainMs]));
   if (plain.length > 0) s.plainMs = spread(plain);
+  const caps = [...new Set(runs.flatMap((r) => (r.memoryLimit ? [r.memoryLimit] : [])))];
+  if (caps.length > 0) s.memoryLimits = caps;
   return s;
 }
 
@@ -146,6 +150,7 @@ export function formatReport(r: DatasetReport): string {
       'events/s',
       'peak RSS MiB med (max)',
       'other cores',
+      'DuckDB cap',
       'phases ms (median)',
     ],
   ];
@@ -171,6 +176,7 @@ export function formatReport(r: DatasetReport): string {
       c.eventsPerSec.toLocaleString('en'),
       `${c.maxRssMiB.median.toFixed(0)} (${c.maxRssMiB.max.toFixed(0)})`,
       c.otherCores.median.toFixed(2),
+      c.memoryLimits?.join(' / ') ?? '',
       phases,
     ]);
   }

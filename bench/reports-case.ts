@@ -6,7 +6,7 @@
 import { plainRankingSql, runRanking } from '../src/analytics/play-ranking.js';
 import { topArtists, topSongs } from '../src/analytics/reports.js';
 import type { Row } from '../src/warehouse/warehouse.js';
-import { runHarmonize, type EtlResult } from './harmonize-case.js';
+import { engineMemoryLimit, runHarmonize, type EtlResult } from './harmonize-case.js';
 import { spread } from './report.js';
 import { DEFAULT_MEMORY_LIMIT } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { openWarehouse } from '../src/warehouse/open.js';
@@ -23,6 +23,8 @@ export interface ReportsResult {
   /** Medians per report and way. */
   phasesMs: Record<string, number>;
   load: EtlResult;
+  /** The memory cap the reports ran under, as DuckDB reported it while they ran. */
+  memoryLimit?: string;
 }
 
 const median = (xs: number[]) => spread(xs).median;
@@ -45,6 +47,7 @@ export async function runReports(url: string, songs: string, logs: string): Prom
     return fn();
   };
   const rounds: { reports: number; plain: number }[] = [];
+  const caps = new Set<string>();
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const sum = { reports: 0, plain: 0 };
@@ -54,7 +57,15 @@ export async function runReports(url: string, songs: string, logs: string): Prom
       ] as const) {
         // Alternate which way goes first, so neither always runs on the other's warm cache.
         const ways = [
-          ['reports', () => withCap(reportsCap, () => runRanking(wh, ranking, LIMIT))],
+          [
+            'reports',
+            () =>
+              withCap(reportsCap, async () => {
+                const cap = await engineMemoryLimit(wh);
+                if (cap) caps.add(cap);
+                return runRanking(wh, ranking, LIMIT);
+              }),
+          ],
           [
             'plain',
             () => withCap(PLAIN_MEMORY_LIMIT, () => wh.query(plainRankingSql(wh.dialect, ranking, LIMIT))),
@@ -79,5 +90,6 @@ export async function runReports(url: string, songs: string, logs: string): Prom
     plainMs: median(rounds.map((r) => r.plain)),
     phasesMs: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(median(v))])),
     load,
+    ...(caps.size > 0 ? { memoryLimit: [...caps].join(', ') } : {}),
   };
 }
