@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseResult } from '../bench/case-runner.js';
-import type { Dataset } from '../bench/datasets.js';
+import { ensureDataset, type Dataset } from '../bench/datasets.js';
 import { datasetReport, type DatasetReport } from '../bench/report.js';
 import { DEFAULT_MEMORY_LIMIT } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runNode, type CliResult } from './support/cli.js';
@@ -160,9 +160,7 @@ describe('npm run bench on a generated ×1 dataset', () => {
 
   it('exits 1 and names the table when a count disagrees with the dataset', async () => {
     // A dataset record that claims one event more than its files hold.
-    const ds = JSON.parse(
-      await readFile(join(paths().data, 'generated-x1', 'dataset.json'), 'utf8'),
-    ) as Dataset;
+    const ds = await ensureDataset('generated', 1, paths().data, '', () => undefined);
     const lying = join(dir.path, 'lying');
     await mkdir(join(lying, 'generated-x1'), { recursive: true });
     await writeFile(
