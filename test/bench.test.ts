@@ -178,10 +178,28 @@ describe('npm run bench on a generated ×1 dataset', () => {
     expect(r.stderr).toContain(`floor: staging_events ${ds.events} ≠ dataset ${ds.events + 1} events`);
   }, 120_000);
 
+  it('runs --warmup repetitions first and leaves them out of the report', async () => {
+    const out = join(dir.path, 'warm.json');
+    const r = await bench([...common(out), '--no-pg', '--warmup', '1', '--cases', 'harmonize,floor']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warm-up 1\/1 harmonize/);
+    expect(r.stderr).toMatch(/warm-up 1\/1 floor/);
+    expect(r.stderr).toMatch(/rep 1\/1 harmonize/);
+    const [report] = (JSON.parse(await readFile(out, 'utf8')) as BenchFile).reports as [DatasetReport];
+    expect(report.runs.map((x) => [x.name, x.rep])).toEqual([
+      ['harmonize', 0],
+      ['floor', 0],
+    ]);
+    expect(report.cases.harmonize?.runs).toBe(1);
+  }, 120_000);
+
   it('refuses an unknown flag with exit 2 and the reason', async () => {
     const r = await bench(['--scale', '1', '--frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--frobnicate/);
+    const w = await bench(['--warmup', '-1']);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('--warmup needs a whole number (0 or more), got -1');
   });
 });
 
