@@ -44,8 +44,8 @@ export interface CaseResult {
   plainMs?: number;
   rejected?: number;
   /**
-   * The DuckDB memory cap the timed work ran under, as the engine reported it (reports: while the
-   * reports ran; the floor: after its load). Undefined on PostgreSQL and for the JSON floor.
+   * The DuckDB memory cap the timed work ran under, as the engine reported it (reports: right after
+   * each report; the floor: after its load). Undefined on PostgreSQL and for the JSON floor.
    */
   memoryLimit?: string;
 }
