@@ -117,6 +117,28 @@ describe.each(engines)('on $name', (engine) => {
       await expectEqualToRebuild();
     });
 
+    it('a late file adds what it holds, and a user keeps the level of their latest event', async () => {
+      await writeDay(5, ['2'], 'paid');
+      await f.etl(songs(), logs());
+      // Day 3 arrives late: user 2's events there are older than day 5's, user 1's are their latest.
+      await writeDay(3, ['1', '2'], 'free');
+      await f.dir.write(
+        'logs/2018/11/0-late-events.json',
+        jsonLines([event({ ts: day(5) + 1, userId: '2', level: 'free', sessionId: 999, itemInSession: 0 })]),
+      );
+      await writeDay(4, ['1'], 'paid');
+      const s = await f.etl(songs(), logs());
+      expect(s.files.logs).toMatchObject({ new: 3, changed: 0, skipped: 3 });
+      // User 2's latest is day 5's last event: the late file's event at the same ts comes first
+      // by file name.
+      expect(await f.wh.query(`SELECT user_id, level FROM users ORDER BY 1`)).toEqual([
+        { user_id: '1', level: 'paid' },
+        { user_id: '2', level: 'paid' },
+        { user_id: '3', level: 'free' },
+      ]);
+      await expectEqualToRebuild();
+    });
+
     it('skips a touched file whose content did not change', async () => {
       await f.etl(songs(), logs());
       const later = new Date(Date.now() + 60_000);

@@ -55,11 +55,17 @@ async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean):
   // Into empty star tables, indexes are built once at the end: far cheaper than row by row.
   if (fresh) await eachTable(wh, (t) => wh.dialect.dropPrimaryKey(t));
   await createAffectedTables(wh);
-  await ctx.step('stage', () => removeFiles(wh, filesToRemove(input.planned)));
+  const removed = filesToRemove(input.planned);
+  await ctx.step('stage', () => removeFiles(wh, removed));
   const counts = await stageAll(ctx, wh, input.planned, input.local);
   const songsChanged = input.planned.some((p) => p.kind === 'song' && p.plan.load.length > 0);
   await ctx.step('transform', () =>
-    applyTransforms(wh, { runId: ctx.runId, firstLoad: fresh, songsChanged }),
+    applyTransforms(wh, {
+      runId: ctx.runId,
+      firstLoad: fresh,
+      songsChanged,
+      appendOnly: removed.length === 0,
+    }),
   );
   if (fresh) await ctx.step('commit', () => eachTable(wh, (t) => wh.dialect.addPrimaryKey(t)));
   await check(ctx, wh, scope);

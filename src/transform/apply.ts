@@ -70,6 +70,11 @@ export interface TransformOptions {
   firstLoad: boolean;
   /** The run loaded or removed song files (else songs and artists stay as they are). */
   songsChanged: boolean;
+  /**
+   * The run removed no rows before staging (no changed or vanished files), so every affected user
+   * has events in this run (insertUsersSql's `since`).
+   */
+  appendOnly?: boolean;
 }
 
 /**
@@ -127,24 +132,43 @@ export async function insertTime(
   }
 }
 
+/**
+ * The users of a daily run, from its first event on where the engine can skip the older blocks
+ * (insertUsersSql's `since`); else from all of their events.
+ */
+async function insertUsers(wh: Warehouse, opts: TransformOptions, scope: Scope): Promise<void> {
+  const d = wh.dialect;
+  if (scope === 'affected' && opts.appendOnly && d.skipsBlocks) {
+    const [first] = await wh.query<{ ts: number | null }>(
+      `SELECT min(ts) AS ts FROM ${d.table('staging_events')} WHERE _run_id = ${d.param(1)}`,
+      [opts.runId],
+    );
+    // No event staged: no user is affected.
+    if (first?.ts === null || first?.ts === undefined) return;
+    await wh.execute(insertUsersSql(d, scope, { since: true }), [first.ts]);
+    return;
+  }
+  await wh.execute(insertUsersSql(d, scope));
+}
+
 export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Promise<void> {
   const d = wh.dialect;
   const scope: Scope = opts.firstLoad ? 'all' : 'affected';
   const songs = opts.firstLoad || opts.songsChanged;
   if (!opts.firstLoad) await collectNewKeys(wh, opts.runId, opts.songsChanged);
   const catalogChanged = !opts.firstLoad && songs && (await hasRows(wh, d.quoteId('_hz_affected_song_id')));
-  const dims: [string, string, (s: Scope) => string][] = [
+  const dims: [string, string, () => Promise<unknown>][] = [
     ...(songs
       ? ([
-          ['songs', 'song_id', (s) => insertSongsSql(d, s)],
-          ['artists', 'artist_id', (s) => insertArtistsSql(d, s)],
-        ] as [string, string, (s: Scope) => string][])
+          ['songs', 'song_id', () => wh.execute(insertSongsSql(d, scope))],
+          ['artists', 'artist_id', () => wh.execute(insertArtistsSql(d, scope))],
+        ] as [string, string, () => Promise<unknown>][])
       : []),
-    ['users', 'user_id', (s) => insertUsersSql(d, s)],
+    ['users', 'user_id', () => insertUsers(wh, opts, scope)],
   ];
   for (const [table, key, insert] of dims) {
     if (!opts.firstLoad) await wh.execute(deleteAffectedSql(d, table, key));
-    await wh.execute(insert(scope));
+    await insert();
   }
   if (catalogChanged) await wh.execute(rematchSongplaysSql(d), [opts.runId]);
   await insertTime(wh, opts, await insertSongplays(wh, opts));

@@ -15,14 +15,22 @@ export function deleteAffectedSql(d: SqlDialect, table: string, key: string): st
   return `DELETE FROM ${d.table(table)} WHERE ${key} IN (SELECT k FROM ${d.quoteId(`_hz_affected_${key}`)})`;
 }
 
-export function insertUsersSql(d: SqlDialect, scope: Scope): string {
+/**
+ * With `since`, only events from parameter 1 (epoch ms) on are looked at. That is exact when every
+ * affected user has an event in the run and parameter 1 is the run's first ts: an event older than
+ * a user's own events of the run is never that user's latest. A daily run then reads the run's
+ * events and not every event of its users since the first load (generated ×100 history, one more
+ * day of 28k events from 725 users: 52–65 ms so, 9–14 ms).
+ */
+export function insertUsersSql(d: SqlDialect, scope: Scope, opts: { since?: boolean } = {}): string {
+  const since = opts.since ? ` AND ts >= CAST(${d.param(1)} AS ${d.type('bigint')})` : '';
   const latest = d.pickPerKey({
     from: d.table('staging_events'),
     key: 'user_id',
     columns: ['first_name', 'last_name', 'gender', 'level'],
     by: ['ts', '_source_file', '_source_line'],
     pick: 'last',
-    where: `user_id <> ''${inAffected(d, 'user_id', scope)}`,
+    where: `user_id <> ''${since}${inAffected(d, 'user_id', scope)}`,
   });
   return `INSERT INTO ${d.table('users')} (user_id, first_name, last_name, gender, level)
     SELECT user_id, first_name, last_name, gender, level FROM (${latest}) x`;

@@ -17,6 +17,13 @@ export interface SqlDialect {
   readonly name: string;
   /** Primary keys are constraints the engine enforces, so no check needs to verify them. */
   readonly enforcesPrimaryKeys: boolean;
+  /**
+   * The engine keeps each block's smallest and largest values and skips the blocks a filter rules
+   * out (DuckDB's zone maps), so a filter on one run's rows (its `_run_id`, a span of `ts`) reads
+   * about that run's rows. Without it (PostgreSQL, no indexes on staging) every such filter is a
+   * scan of the whole table, and a daily run's statements add none they can do without.
+   */
+  readonly skipsBlocks: boolean;
   quoteId: (name: string) => string;
   /** A qualified table reference (schema-aware engines prefix their schema). */
   table: (name: string) => string;

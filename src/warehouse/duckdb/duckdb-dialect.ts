@@ -32,6 +32,7 @@ function pickPerKey(q: PickPerKey): string {
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   enforcesPrimaryKeys: false,
+  skipsBlocks: true,
   quoteId: quoteIdent,
   table: (name) => quoteIdent(name),
   type: (t) => types[t],

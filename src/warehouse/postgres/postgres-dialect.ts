@@ -40,6 +40,7 @@ export function postgresDialect(schema?: string): SqlDialect {
   return {
     name: 'postgres',
     enforcesPrimaryKeys: true,
+    skipsBlocks: false,
     quoteId: quoteIdent,
     table,
     analyze: (t) => `ANALYZE ${t}`,
