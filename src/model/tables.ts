@@ -34,6 +34,7 @@ export const stagingEvents: Table = {
     ...lineage,
   ],
   diststyle: 'even',
+  blockKeys: ['_run_id', 'ts'],
 };
 
 export const stagingSongs: Table = {
@@ -79,6 +80,7 @@ export const songplays: Table = {
   mustHaveRows: true,
   distKey: 'song_id',
   sortKey: ['start_time'],
+  blockKeys: ['_run_id'],
   diststyle: 'key',
 };
 

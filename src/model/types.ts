@@ -28,4 +28,10 @@ export interface Table {
   distKey?: string;
   sortKey?: string[];
   diststyle?: 'all' | 'even' | 'key';
+  /**
+   * Columns whose values grow with each load (the run id, the event time), so that each block of
+   * rows holds a narrow range of them. An engine that keeps per-block ranges only in an index gets
+   * one on each (PostgreSQL: BRIN), and a daily run's filters on them skip the older blocks.
+   */
+  blockKeys?: string[];
 }

@@ -11,7 +11,7 @@ import {
   createAffectedTables,
   dropAffectedTables,
 } from '../transform/apply.js';
-import { starTables } from '../model/tables.js';
+import { allTables, starTables } from '../model/tables.js';
 import type { Table } from '../model/types.js';
 import type { RawFile, Warehouse } from '../warehouse/warehouse.js';
 import { filesToRemove, type Planned } from './planning.js';
@@ -40,20 +40,24 @@ async function checkScope(ctx: RunContext, fresh: boolean): Promise<Omit<CheckSc
   return { runId: ctx.runId, affected: (key) => affectedTable(ctx.wh.dialect, key) };
 }
 
-/** Runs each table's statement of one kind, skipping the empty ones (engines without the feature). */
-async function eachTable(wh: Warehouse, sql: (t: Table) => string): Promise<void> {
-  for (const t of starTables) {
-    const s = sql(t);
-    if (s) await wh.execute(s);
-  }
+/** Runs each table's statements of one kind, skipping the empty ones (engines without the feature). */
+async function eachTable(
+  wh: Warehouse,
+  tables: Table[],
+  sql: (t: Table) => string | string[],
+): Promise<void> {
+  for (const t of tables) for (const s of [sql(t)].flat()) if (s) await wh.execute(s);
 }
 
 async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean): Promise<void> {
   const { wh } = ctx;
   const scope = await checkScope(ctx, fresh);
   if (ctx.opts.fullRefresh) await truncateAll(wh);
-  // Into empty star tables, indexes are built once at the end: far cheaper than row by row.
-  if (fresh) await eachTable(wh, (t) => wh.dialect.dropPrimaryKey(t));
+  // Into empty tables, indexes are built once at the end: far cheaper than row by row.
+  if (fresh) {
+    await eachTable(wh, starTables, (t) => wh.dialect.dropPrimaryKey(t));
+    await eachTable(wh, allTables, (t) => wh.dialect.dropBlockIndexes(t));
+  }
   await createAffectedTables(wh);
   const removed = filesToRemove(input.planned);
   await ctx.step('stage', () => removeFiles(wh, removed));
@@ -67,7 +71,11 @@ async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean):
       appendOnly: removed.length === 0,
     }),
   );
-  if (fresh) await ctx.step('commit', () => eachTable(wh, (t) => wh.dialect.addPrimaryKey(t)));
+  await ctx.step('commit', async () => {
+    if (!fresh) return eachTable(wh, allTables, (t) => wh.dialect.summarizeBlocks(t));
+    await eachTable(wh, starTables, (t) => wh.dialect.addPrimaryKey(t));
+    await eachTable(wh, allTables, (t) => wh.dialect.blockIndexes(t));
+  });
   await check(ctx, wh, scope);
   await dropAffectedTables(wh);
   await ctx.step('commit', () => finish(ctx, wh, input.planned, counts, input.fingerprints));

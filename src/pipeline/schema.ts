@@ -17,8 +17,11 @@ export async function createTables(wh: Warehouse, opts: { drop?: boolean } = {})
   const d = wh.dialect;
   if (opts.drop) for (const t of [...allTables].reverse()) await wh.execute(d.dropTable(t.name));
   const existing = opts.drop ? new Set<string>() : await existingTables(wh);
-  for (const t of allTables)
+  for (const t of allTables) {
     if (!existing.has(t.name)) await wh.execute(d.createTable(t, { ifNotExists: true }));
+    // Also on tables of a warehouse made before the table had them.
+    for (const sql of d.blockIndexes(t)) await wh.execute(sql);
+  }
   return allTables.map((t) => t.name);
 }
 

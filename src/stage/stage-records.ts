@@ -159,7 +159,7 @@ export async function stageRecords(
   for (const batch of batchFiles(files, opts.batchBytes ?? DEFAULT_BATCH_BYTES))
     await stageBatch(wh, spec, batch, runId, counts);
   // Fresh statistics let the planner join the new rows well in the transforms that follow.
-  const analyze = wh.dialect.analyze(wh.dialect.table(spec.table.name));
+  const analyze = wh.dialect.analyze(wh.dialect.table(spec.table.name), counts.staged);
   if (counts.staged > 0 && analyze) await wh.execute(analyze);
   return counts;
 }

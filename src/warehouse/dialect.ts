@@ -18,10 +18,11 @@ export interface SqlDialect {
   /** Primary keys are constraints the engine enforces, so no check needs to verify them. */
   readonly enforcesPrimaryKeys: boolean;
   /**
-   * The engine keeps each block's smallest and largest values and skips the blocks a filter rules
-   * out (DuckDB's zone maps), so a filter on one run's rows (its `_run_id`, a span of `ts`) reads
-   * about that run's rows. Without it (PostgreSQL, no indexes on staging) every such filter is a
-   * scan of the whole table, and a daily run's statements add none they can do without.
+   * The engine keeps each block's smallest and largest values of the tables' `blockKeys` and skips
+   * the blocks a filter rules out (DuckDB's zone maps, PostgreSQL's BRIN indexes from
+   * blockIndexes), so a filter on one run's rows (its `_run_id`, a span of `ts`) reads about that
+   * run's rows. Without it every such filter is a scan of the whole table, and a daily run's
+   * statements add none they can do without.
    */
   readonly skipsBlocks: boolean;
   quoteId: (name: string) => string;
@@ -43,8 +44,20 @@ export interface SqlDialect {
   epochMsToTimestamp: (expr: string) => string;
   /** Integer calendar parts of a timestamp; weekday is 0 = Sunday … 6 = Saturday. */
   datePart: (part: 'hour' | 'day' | 'week' | 'month' | 'year' | 'weekday', expr: string) => string;
-  /** Refreshes a table's planner statistics after a bulk load; '' where the engine keeps them current. */
-  analyze(table: string): string;
+  /**
+   * Refreshes a table's planner statistics after `added` rows went in, unless they are too few to
+   * move them; '' where the engine keeps them current.
+   */
+  analyze(table: string, added: number): string;
+  /**
+   * The statements that give the table's `blockKeys` per-block ranges where the engine keeps them
+   * only in an index (idempotent), and that drop them (a fresh load builds them once at its end,
+   * as it does primary keys); none where the engine keeps them anyway.
+   */
+  blockIndexes: (t: Table) => string[];
+  dropBlockIndexes: (t: Table) => string[];
+  /** After a load into kept indexes: statements that bring their ranges up to the rows just added. */
+  summarizeBlocks: (t: Table) => string[];
   /**
    * One row per distinct non-null key of a table: the key and the given columns of the row whose
    * sort key — the `by` expressions compared left to right, none of them null — is the smallest

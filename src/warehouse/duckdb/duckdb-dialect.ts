@@ -49,6 +49,10 @@ export const duckdbDialect: SqlDialect = {
     part === 'weekday' ? `CAST(dayofweek(${e}) AS INTEGER)` : `CAST(${part}(${e}) AS INTEGER)`,
   // DuckDB updates its statistics on every insert; ANALYZE would rescan the whole table.
   analyze: () => '',
+  // Zone maps: every column's smallest and largest value per row group, kept on every insert.
+  blockIndexes: () => [],
+  dropBlockIndexes: () => [],
+  summarizeBlocks: () => [],
   pickPerKey,
   jsonRows: (columns, from) =>
     `SELECT coalesce(CAST(to_json(list({${columns.map((c) => `${sqlString(c)}: ${quoteIdent(c)}`).join(', ')}})) AS VARCHAR), '[]') AS j FROM ${from}`,

@@ -3,7 +3,7 @@
 // postgres-parse.ts. Redshift's dialect starts from this one and overrides what differs.
 import type { ColumnType, Table } from '../../model/types.js';
 import type { PickPerKey, SqlDialect } from '../dialect.js';
-import { createTableSql, quoteIdent } from '../sql-common.js';
+import { createTableSql, quoteIdent, sqlString } from '../sql-common.js';
 import { parseRecordsSql } from './postgres-parse.js';
 
 export const postgresTypes: Record<ColumnType, string> = {
@@ -34,16 +34,43 @@ function pickPerKey(q: PickPerKey): string {
     WHERE ${where} ORDER BY ${order}`;
 }
 
+/** The BRIN index of one block key: PostgreSQL's per-block ranges (zone maps, in an index). */
+const brinName = (t: Table, key: string) => `${t.name}_${key}_brin`;
+
+/**
+ * ANALYZE only when the rows added are at least a tenth of what the statistics describe, the share
+ * from which autovacuum analyzes a table on its own (autovacuum_analyze_scale_factor). A day moves
+ * the statistics of a long history little, and ANALYZE reads a sample of the whole table: 0.58 s
+ * of a 2.4 s daily run on the ×100 sample's history. reltuples is -1 until a table's first ANALYZE
+ * or VACUUM. `added` is a count, not input, so it can be written into the DO block.
+ */
+const analyzeSql = (table: string, added: number) =>
+  `DO $hz$ BEGIN IF (SELECT reltuples FROM pg_class WHERE oid = ${sqlString(table)}::regclass) < ${Math.trunc(added) * 10} THEN ANALYZE ${table}; END IF; END $hz$`;
+
 /** The warehouse creates the session function parseRecords relies on (tryJsonbFunctionSql). */
 export function postgresDialect(schema?: string): SqlDialect {
   const table = (name: string) => (schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name));
   return {
     name: 'postgres',
     enforcesPrimaryKeys: true,
-    skipsBlocks: false,
+    // With the BRIN indexes of blockIndexes: a daily run's filters on _run_id and ts read the
+    // blocks of the newest rows only.
+    skipsBlocks: true,
     quoteId: quoteIdent,
     table,
-    analyze: (t) => `ANALYZE ${t}`,
+    analyze: analyzeSql,
+    blockIndexes: (t) =>
+      (t.blockKeys ?? []).map(
+        (k) =>
+          `CREATE INDEX IF NOT EXISTS ${quoteIdent(brinName(t, k))} ON ${table(t.name)} USING brin (${quoteIdent(k)})`,
+      ),
+    dropBlockIndexes: (t) => (t.blockKeys ?? []).map((k) => `DROP INDEX IF EXISTS ${table(brinName(t, k))}`),
+    // Rows added after an index was built fall in ranges it has not summarized yet, which every
+    // scan reads; summarizing reads only those.
+    summarizeBlocks: (t) =>
+      (t.blockKeys ?? []).map(
+        (k) => `SELECT brin_summarize_new_values(${sqlString(table(brinName(t, k)))}::regclass)`,
+      ),
     type: (t) => postgresTypes[t],
     param: (i) => `$${i}`,
     createTable: (t: Table, o = {}) =>

@@ -1,0 +1,121 @@
+// PostgreSQL keeps per-block ranges only in BRIN indexes (SqlDialect.blockIndexes): each table's
+// blockKeys get one, a fresh load builds them at its end, a daily run summarizes its new blocks,
+// and the planner then reads a run's rows through them. ANALYZE runs only when a load adds a tenth
+// of a table or more.
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgres } from '../src/warehouse/postgres/postgres-warehouse.js';
+import { event, jsonLines, songAFile, tempDir } from './support/data.js';
+import { fixtureFor, type DuckFixture } from './support/duckdb.js';
+import { postgresForTests, randomName } from './support/postgres-server.js';
+
+const { server, skipReason } = await postgresForTests();
+afterAll(() => server?.stop());
+
+const day = (d: number) => Date.UTC(2018, 10, d, 12);
+const logFile = (d: number) => `logs/2018/11/2018-11-${String(d).padStart(2, '0')}-events.json`;
+
+describe.skipIf(!server)(`block ranges on PostgreSQL ${skipReason ?? ''}`, () => {
+  let f: DuckFixture;
+  const songs = () => join(f.dir.path, 'songs');
+  const logs = () => join(f.dir.path, 'logs');
+  const writeDay = (d: number, users: string[]) =>
+    f.dir.write(
+      logFile(d),
+      jsonLines(
+        users.map((u, i) => event({ ts: day(d) + i, userId: u, sessionId: d * 100 + i, itemInSession: 0 })),
+      ),
+    );
+  const brinIndexes = async () =>
+    (
+      await f.wh.query<{ t: string; i: string }>(
+        `SELECT tablename AS t, indexname AS i FROM pg_indexes
+         WHERE schemaname = current_schema() AND indexdef LIKE '%USING brin%' ORDER BY 1, 2`,
+      )
+    ).map((r) => `${r.t}.${r.i}`);
+  /** Ranges of each BRIN index not summarized yet: summarizing them now reports how many. */
+  const unsummarized = async () => {
+    const out: Record<string, number> = {};
+    for (const name of await brinIndexes()) {
+      const index = name.split('.')[1] as string;
+      const [r] = await f.wh.query<{ n: number }>(
+        `SELECT brin_summarize_new_values(to_regclass(quote_ident(current_schema()) || '.' || quote_ident($1))) AS n`,
+        [index],
+      );
+      out[index] = Number(r?.n);
+    }
+    return out;
+  };
+  /** History the runs did not write, in blocks of their own (20,000 rows, some 190 blocks). */
+  const addHistory = () =>
+    f.wh.execute(
+      `INSERT INTO staging_events (ts, user_id, page, level, _source_file, _source_line, _run_id)
+       SELECT ${day(1) - 1_000_000} + g, 'h' || (g % 50), 'Home', 'free', 'history.json', g, '00000000-history'
+       FROM generate_series(1, 20000) g`,
+    );
+
+  beforeEach(async () => {
+    const wh = await openPostgres(server!.config({ schema: randomName('hz_blocks') }));
+    f = fixtureFor(wh, await tempDir('hz-pgb-'));
+    await f.dir.write('songs/A/s1.json', songAFile());
+    await writeDay(1, ['1', '2']);
+  });
+  afterEach(() => f?.close());
+
+  it('gives staging_events and songplays their BRIN indexes, and builds them again after a fresh load', async () => {
+    await f.etl(songs(), logs());
+    const expected = [
+      'songplays.songplays__run_id_brin',
+      'staging_events.staging_events__run_id_brin',
+      'staging_events.staging_events_ts_brin',
+    ];
+    expect(await brinIndexes()).toEqual(expected);
+    await f.etl(songs(), logs(), { fullRefresh: true });
+    expect(await brinIndexes()).toEqual(expected);
+    // A warehouse made before the indexes existed gets them on its next run.
+    await f.wh.execute(`DROP INDEX staging_events_ts_brin`);
+    await f.etl(songs(), logs());
+    expect(await brinIndexes()).toEqual(expected);
+  });
+
+  it("summarizes a daily run's new blocks, and reads the run's rows through the index", async () => {
+    await f.etl(songs(), logs());
+    await addHistory();
+    expect((await unsummarized()).staging_events__run_id_brin).toBeGreaterThan(0);
+    await addHistory();
+    await writeDay(2, ['2', '3']);
+    const run = await f.etl(songs(), logs());
+    expect(run.files.logs).toMatchObject({ new: 1, skipped: 1 });
+    expect(await unsummarized()).toEqual({
+      songplays__run_id_brin: 0,
+      staging_events__run_id_brin: 0,
+      staging_events_ts_brin: 0,
+    });
+    const plan = await f.wh.query<Record<string, string>>(
+      `EXPLAIN SELECT count(*) FROM staging_events WHERE _run_id = $1`,
+      [run.runId],
+    );
+    expect(plan.map((r) => Object.values(r)[0]).join('\n')).toMatch(
+      /Bitmap Index Scan on staging_events__run_id_brin/,
+    );
+    const [users] = await f.wh.query<{ n: number }>(`SELECT count(*) AS n FROM users`);
+    expect(Number(users?.n)).toBe(3);
+  });
+
+  it('analyzes a table when a load adds a tenth of its rows or more, not for fewer', async () => {
+    const t = f.wh.dialect.table(randomName('hz_t'));
+    await f.wh.execute(`CREATE TABLE ${t} (x integer)`);
+    const add = async (n: number) => {
+      await f.wh.execute(`INSERT INTO ${t} SELECT g FROM generate_series(1, ${n}) g`);
+      await f.wh.execute(f.wh.dialect.analyze(t, n));
+      const [r] = await f.wh.query<{ n: number }>(
+        `SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass($1)`,
+        [t],
+      );
+      return Number(r?.n);
+    };
+    expect(await add(1000)).toBe(1000);
+    expect(await add(50)).toBe(1000);
+    expect(await add(200)).toBe(1250);
+  });
+});
