@@ -11,6 +11,7 @@ export const allCases = [
   'pg-harmonize',
   'pg-floor',
   'incremental',
+  'pg-incremental',
   'reports',
 ] as const;
 export type CaseName = (typeof allCases)[number];

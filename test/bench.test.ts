@@ -88,7 +88,7 @@ describe('npm run bench on a generated ×1 dataset', () => {
       ...duckdbHarmonizeCases,
       'floor',
       'json',
-      ...(server ? ['pg-harmonize', 'pg-floor'] : []),
+      ...(server ? ['pg-harmonize', 'pg-floor', 'pg-incremental'] : []),
     ];
     expect(Object.keys(report.cases).sort()).toEqual(expected.sort());
     expect(report.countMismatches).toEqual([]);
@@ -105,9 +105,15 @@ describe('npm run bench on a generated ×1 dataset', () => {
       for (const t of starAndStaging)
         expect([name, t, run?.tables?.[t]]).toEqual([name, t, floor?.tables?.[t]]);
     }
-    const inc = report.runs.find((x) => x.name === 'incremental');
-    expect(inc?.tables?.staging_events).toBe(report.dataset.events + report.dataset.extraEvents);
-    expect(inc?.events).toBe(report.dataset.extraEvents);
+    for (const name of ['incremental', ...(server ? ['pg-incremental'] : [])]) {
+      const inc = report.runs.find((x) => x.name === name);
+      expect([name, inc?.tables?.staging_events]).toEqual([
+        name,
+        report.dataset.events + report.dataset.extraEvents,
+      ]);
+      expect(inc?.events).toBe(report.dataset.extraEvents);
+      expect(inc?.fullMs).toBeGreaterThan(0);
+    }
     for (const run of report.runs) {
       expect(run.wallMs).toBeGreaterThan(0);
       expect(run.maxRssBytes).toBeGreaterThan(0);
@@ -117,7 +123,10 @@ describe('npm run bench on a generated ×1 dataset', () => {
       expect(ratios).toContain(k);
       expect(Number.isFinite(report.ratios[k]?.median)).toBe(true);
     }
-    if (server) expect(ratios).toContain('pg-harmonize / pg-floor');
+    if (server)
+      expect(ratios).toEqual(
+        expect.arrayContaining(['pg-harmonize / pg-floor', 'pg-incremental / its full load']),
+      );
     // Without --memory-limit the Harmonize cases run under Harmonize's default cap.
     const defaultCap = await duckdbRendering(DEFAULT_MEMORY_LIMIT);
     for (const name of duckdbHarmonizeCases)

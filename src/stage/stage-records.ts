@@ -158,8 +158,11 @@ export async function stageRecords(
   const counts: StageCounts = { staged: 0, rejected: 0, perFile: new Map() };
   for (const batch of batchFiles(files, opts.batchBytes ?? DEFAULT_BATCH_BYTES))
     await stageBatch(wh, spec, batch, runId, counts);
-  // Fresh statistics let the planner join the new rows well in the transforms that follow.
-  const analyze = wh.dialect.analyze(wh.dialect.table(spec.table.name), counts.staged);
+  // Fresh statistics let the planner join the new rows well in the transforms that follow, however
+  // few: a run's rows the statistics do not know are planned as one row. Skipped when a day was
+  // under a tenth of the table, the generated ×100's day (28k events) went through a nested loop
+  // on PostgreSQL that ran the song lookup once per event: 170 s instead of 0.2 s.
+  const analyze = wh.dialect.analyze(wh.dialect.table(spec.table.name));
   if (counts.staged > 0 && analyze) await wh.execute(analyze);
   return counts;
 }

@@ -38,14 +38,15 @@ function pickPerKey(q: PickPerKey): string {
 const brinName = (t: Table, key: string) => `${t.name}_${key}_brin`;
 
 /**
- * ANALYZE only when the rows added are at least a tenth of what the statistics describe, the share
- * from which autovacuum analyzes a table on its own (autovacuum_analyze_scale_factor). A day moves
- * the statistics of a long history little, and ANALYZE reads a sample of the whole table: 0.58 s
- * of a 2.4 s daily run on the ×100 sample's history. reltuples is -1 until a table's first ANALYZE
- * or VACUUM. `added` is a count, not input, so it can be written into the DO block.
+ * With `added`: ANALYZE only when the rows added are at least a tenth of what the statistics
+ * describe, the share from which autovacuum analyzes a table on its own
+ * (autovacuum_analyze_scale_factor). reltuples is -1 until a table's first ANALYZE or VACUUM.
+ * `added` is a count, not input, so it can be written into the DO block.
  */
-const analyzeSql = (table: string, added: number) =>
-  `DO $hz$ BEGIN IF (SELECT reltuples FROM pg_class WHERE oid = ${sqlString(table)}::regclass) < ${Math.trunc(added) * 10} THEN ANALYZE ${table}; END IF; END $hz$`;
+const analyzeSql = (table: string, added?: number) =>
+  added === undefined
+    ? `ANALYZE ${table}`
+    : `DO $hz$ BEGIN IF (SELECT reltuples FROM pg_class WHERE oid = ${sqlString(table)}::regclass) < ${Math.trunc(added) * 10} THEN ANALYZE ${table}; END IF; END $hz$`;
 
 /** The warehouse creates the session function parseRecords relies on (tryJsonbFunctionSql). */
 export function postgresDialect(schema?: string): SqlDialect {
