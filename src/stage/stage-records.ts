@@ -159,9 +159,9 @@ export async function stageRecords(
   for (const batch of batchFiles(files, opts.batchBytes ?? DEFAULT_BATCH_BYTES))
     await stageBatch(wh, spec, batch, runId, counts);
   // Fresh statistics let the planner join the new rows well in the transforms that follow, however
-  // few: a run's rows the statistics do not know are planned as one row. Skipped when a day was
-  // under a tenth of the table, the generated ×100's day (28k events) went through a nested loop
-  // on PostgreSQL that ran the song lookup once per event: 170 s instead of 0.2 s.
+  // few: a run's rows the statistics do not know are planned as one row. When this was skipped for
+  // a day under a tenth of the table, the generated ×100's day (28k events) went through a nested
+  // loop on PostgreSQL that ran the song lookup once per event: 170 s instead of 1.4 s.
   const analyze = wh.dialect.analyze(wh.dialect.table(spec.table.name));
   if (counts.staged > 0 && analyze) await wh.execute(analyze);
   return counts;
