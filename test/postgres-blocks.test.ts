@@ -111,28 +111,28 @@ describe.skipIf(!server)(`block ranges on PostgreSQL ${skipReason ?? ''}`, () =>
     expect(Number(users?.n)).toBe(3);
   });
 
-  it('analyzes a table after a load that adds a tenth of its rows or more, not fewer, when asked so', async () => {
+  it('analyzes all of a table after a load that adds a tenth of it or more; else only the given columns, or nothing', async () => {
     const t = f.wh.dialect.table(randomName('hz_t'));
-    await f.wh.execute(`CREATE TABLE ${t} (x integer)`);
-    const add = async (n: number) => {
-      await f.wh.execute(`INSERT INTO ${t} SELECT g FROM generate_series(1, ${n}) g`);
-      await f.wh.execute(f.wh.dialect.analyze(t, n));
-      const [r] = await f.wh.query<{ n: number }>(
-        `SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass($1)`,
+    await f.wh.execute(`CREATE TABLE ${t} (x integer, y text)`);
+    /** Adds n rows whose y is `y`, runs the statement, and reads what the statistics say. */
+    const add = async (n: number, y: string, sql: string) => {
+      await f.wh.execute(`INSERT INTO ${t} SELECT g, $1 FROM generate_series(1, ${n}) g`, [y]);
+      await f.wh.execute(sql);
+      const [r] = await f.wh.query<{ n: number; y: string | null }>(
+        `SELECT c.reltuples AS n, (SELECT most_common_vals::text FROM pg_stats s
+           WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'y') AS y
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`,
         [t],
       );
-      return Number(r?.n);
+      return [Number(r?.n), r?.y];
     };
-    expect(await add(1000)).toBe(1000);
-    expect(await add(50)).toBe(1000);
-    expect(await add(200)).toBe(1250);
-    // Without a count of new rows (staging: the transforms join the run's rows), it always runs.
-    await f.wh.execute(`INSERT INTO ${t} SELECT g FROM generate_series(1, 10) g`);
-    await f.wh.execute(f.wh.dialect.analyze(t));
-    const [r] = await f.wh.query<{ n: number }>(
-      `SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass($1)`,
-      [t],
-    );
-    expect(Number(r?.n)).toBe(1260);
+    const d = f.wh.dialect;
+    const keys = (n: number) => d.analyze(t, { added: n, columns: ['x'] });
+    expect(await add(1000, 'a', keys(1000))).toEqual([1000, '{a}']); // never analyzed: all of it
+    expect(await add(50, 'b', keys(50))).toEqual([1050, '{a}']); // a twentieth: x only
+    expect(await add(50, 'b', d.analyze(t, { added: 50 }))).toEqual([1050, '{a}']); // nothing
+    expect(await add(200, 'c', keys(200))).toEqual([1300, '{a,c,b}']); // more than a tenth: all
+    // Without a count of new rows it always runs, all of it.
+    expect(await add(10, 'd', d.analyze(t))).toEqual([1310, '{a,c,b,d}']);
   });
 });

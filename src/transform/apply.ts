@@ -178,6 +178,6 @@ export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Pr
   // run's songplays at 0.5 % of the table and scanned all of it for them, not their blocks. Only
   // when the run adds a tenth or more: later statements find a run's songplays by index lookups,
   // which an estimate of one row does not make slow.
-  const analyze = d.analyze(d.table('songplays'), songplays);
+  const analyze = d.analyze(d.table('songplays'), { added: songplays });
   if (songplays > 0 && analyze) await wh.execute(analyze);
 }

@@ -45,10 +45,11 @@ export interface SqlDialect {
   /** Integer calendar parts of a timestamp; weekday is 0 = Sunday … 6 = Saturday. */
   datePart: (part: 'hour' | 'day' | 'week' | 'month' | 'year' | 'weekday', expr: string) => string;
   /**
-   * Refreshes a table's planner statistics after a bulk load; with `added`, only when that many
-   * new rows are enough to move them. '' where the engine keeps them current.
+   * Refreshes a table's planner statistics after a bulk load. With `added`, all of them only when
+   * that many new rows are enough to move them; else those of `columns` (none when absent). ''
+   * where the engine keeps them current.
    */
-  analyze(table: string, added?: number): string;
+  analyze(table: string, opts?: { added: number; columns?: string[] }): string;
   /**
    * The statements that give the table's `blockKeys` per-block ranges where the engine keeps them
    * only in an index (idempotent), and that drop them (a fresh load builds them once at its end,

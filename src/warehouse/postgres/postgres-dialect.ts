@@ -38,15 +38,21 @@ function pickPerKey(q: PickPerKey): string {
 const brinName = (t: Table, key: string) => `${t.name}_${key}_brin`;
 
 /**
- * With `added`: ANALYZE only when the rows added are at least a tenth of what the statistics
- * describe, the share from which autovacuum analyzes a table on its own
- * (autovacuum_analyze_scale_factor). reltuples is -1 until a table's first ANALYZE or VACUUM.
- * `added` is a count, not input, so it can be written into the DO block.
+ * With `added`: the whole ANALYZE only when the rows added are at least a tenth of what the
+ * statistics describe, the share from which autovacuum analyzes a table on its own
+ * (autovacuum_analyze_scale_factor); otherwise only the given columns, which still samples the
+ * whole table but computes nothing else: `staging_events (_run_id, ts)` took 198–309 ms on the
+ * ×100 sample's history against 510–725 ms for all of it (four each). reltuples is -1 until a
+ * table's first ANALYZE or VACUUM. `added` is a count, not input, so it can be written into the
+ * DO block.
  */
-const analyzeSql = (table: string, added?: number) =>
-  added === undefined
-    ? `ANALYZE ${table}`
-    : `DO $hz$ BEGIN IF (SELECT reltuples FROM pg_class WHERE oid = ${sqlString(table)}::regclass) < ${Math.trunc(added) * 10} THEN ANALYZE ${table}; END IF; END $hz$`;
+function analyzeSql(table: string, opts?: { added: number; columns?: string[] }): string {
+  if (!opts) return `ANALYZE ${table}`;
+  const some = opts.columns?.length
+    ? ` ELSE ANALYZE ${table} (${opts.columns.map(quoteIdent).join(', ')});`
+    : '';
+  return `DO $hz$ BEGIN IF (SELECT reltuples FROM pg_class WHERE oid = ${sqlString(table)}::regclass) < ${Math.trunc(opts.added) * 10} THEN ANALYZE ${table};${some} END IF; END $hz$`;
+}
 
 /** The warehouse creates the session function parseRecords relies on (tryJsonbFunctionSql). */
 export function postgresDialect(schema?: string): SqlDialect {
