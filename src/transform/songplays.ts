@@ -65,8 +65,9 @@ export function laterCopiesSql(d: SqlDialect): string {
  * A daily run on an engine that skips blocks looks up only its own events' titles; otherwise the
  * whole catalog is grouped on every run. DuckDB, one more day on the ×1000 sample's history, the
  * day's events matched alone: 40–78 ms so, 11–17 ms (×100: 9.5–25 against 6–8 ms; the generated
- * ×100, whose day is a thirtieth of its events, 16–42 against 19–26 ms). Where every filter on
- * the run's rows is a scan of staging (PostgreSQL), the lookup stays whole rather than add one.
+ * ×100, whose day is a thirtieth of its events, 16–42 against 19–26 ms). On an engine that does
+ * not skip blocks, every filter on the run's rows is a scan of staging, so the lookup stays whole
+ * rather than add one (PostgreSQL skips them by its BRIN indexes).
  */
 export function insertSongplaysSql(d: SqlDialect, opts: { fresh: boolean; laterCopies: boolean }): string {
   const cols = columns.map((c) => d.quoteId(c)).join(', ');
