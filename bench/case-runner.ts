@@ -32,6 +32,10 @@ export interface CaseResult {
   wallMs: number;
   /** user + system CPU time of the whole child (DuckDB's threads included; a PG server's not) */
   cpuMs: number;
+  /** the system (kernel) part of cpuMs: page faults, reads, the zeroing of fresh memory */
+  sysMs: number;
+  /** minor page faults of the child over the case: fresh or purged memory touched again */
+  minorFaults: number;
   maxRssBytes: number;
   /** CPU cores other processes kept busy during the case (from /proc/stat): they skew wall times */
   otherCores: number;
@@ -75,7 +79,10 @@ async function removeDb(path: string): Promise<void> {
   for (const p of [path, `${path}.wal`]) await rm(p, { force: true });
 }
 
-type Measured = Omit<CaseResult, 'name' | 'rep' | 'wallMs' | 'cpuMs' | 'maxRssBytes' | 'otherCores'>;
+type Measured = Omit<
+  CaseResult,
+  'name' | 'rep' | 'wallMs' | 'cpuMs' | 'sysMs' | 'minorFaults' | 'maxRssBytes' | 'otherCores'
+>;
 
 /** The history loaded (its time as fullMs), then the extra day timed: what the report shows of it. */
 async function incremental(url: string, ds: Dataset): Promise<Measured & { wallMs: number }> {
@@ -179,6 +186,8 @@ async function main(): Promise<void> {
     rep: spec.rep,
     wallMs,
     cpuMs: Math.round(cpuMs),
+    sysMs: Math.round((usage.systemCPUTime - u0.systemCPUTime) / 1000),
+    minorFaults: usage.minorPageFault - u0.minorPageFault,
     maxRssBytes: usage.maxRSS * 1024,
     otherCores: Number.isFinite(other) ? Math.max(0, Math.round(other * 100) / 100) : 0,
   };

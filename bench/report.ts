@@ -16,6 +16,8 @@ export interface CaseSummary {
   runs: number;
   wallMs: Spread;
   cpuMs: Spread;
+  sysMs: Spread;
+  minorFaults: Spread;
   eventsPerSec: number;
   otherCores: Spread;
   maxRssMiB: Spread;
@@ -58,6 +60,8 @@ function summarize(runs: CaseResult[]): CaseSummary {
     runs: runs.length,
     wallMs: wall,
     cpuMs: spread(runs.map((r) => r.cpuMs)),
+    sysMs: spread(runs.map((r) => r.sysMs)),
+    minorFaults: spread(runs.map((r) => r.minorFaults)),
     otherCores: spread(runs.map((r) => r.otherCores)),
     eventsPerSec: Math.round(events / (wall.median / 1000)),
     maxRssMiB: spread(runs.map((r) => r.maxRssBytes / 2 ** 20)),
@@ -142,6 +146,8 @@ export function datasetReport(ds: Dataset, runs: CaseResult[]): DatasetReport {
 }
 
 const f2 = (x: number) => x.toFixed(2);
+/** A count of page faults, in thousands: 254k. */
+const faults = (n: number) => `${Math.round(n / 1000).toLocaleString('en')}k`;
 const sp = (s: Spread, f: (x: number) => string) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
 
 export function formatReport(r: DatasetReport): string {
@@ -151,7 +157,8 @@ export function formatReport(r: DatasetReport): string {
     [
       'case',
       'wall s median (min–max)',
-      'cpu s',
+      'cpu s (sys)',
+      'minor faults',
       'events/s',
       'peak RSS MiB med (max)',
       'other cores',
@@ -177,7 +184,8 @@ export function formatReport(r: DatasetReport): string {
     rows.push([
       name,
       wall + full,
-      f2(c.cpuMs.median / 1000),
+      `${f2(c.cpuMs.median / 1000)} (${f2(c.sysMs.median / 1000)})`,
+      faults(c.minorFaults.median),
       c.eventsPerSec.toLocaleString('en'),
       `${c.maxRssMiB.median.toFixed(0)} (${c.maxRssMiB.max.toFixed(0)})`,
       c.otherCores.median.toFixed(2),

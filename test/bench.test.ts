@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseResult } from '../bench/case-runner.js';
 import { ensureDataset, type Dataset } from '../bench/datasets.js';
-import { datasetReport, type DatasetReport } from '../bench/report.js';
+import { datasetReport, formatReport, type DatasetReport } from '../bench/report.js';
 import { DEFAULT_MEMORY_LIMIT } from '../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runNode, type CliResult } from './support/cli.js';
 import { tempDir, type TempDir } from './support/data.js';
@@ -117,6 +117,10 @@ describe('npm run bench on a generated ×1 dataset', () => {
     for (const run of report.runs) {
       expect(run.wallMs).toBeGreaterThan(0);
       expect(run.maxRssBytes).toBeGreaterThan(0);
+      // Every case allocates and touches fresh memory, and the kernel's share is part of its CPU.
+      expect(run.minorFaults).toBeGreaterThan(0);
+      expect(run.sysMs).toBeGreaterThanOrEqual(0);
+      expect(run.sysMs).toBeLessThanOrEqual(run.cpuMs + 1);
     }
     const ratios = Object.keys(report.ratios);
     for (const k of ['harmonize / floor', 'harmonize / json', 'incremental / its full load']) {
@@ -246,6 +250,8 @@ describe('the bench report', () => {
     rep,
     wallMs,
     cpuMs: wallMs * 2,
+    sysMs: wallMs,
+    minorFaults: 1000,
     maxRssBytes: 2 ** 20,
     otherCores: 0,
     events: 100,
@@ -283,5 +289,19 @@ describe('the bench report', () => {
     const inc = r.ratios['incremental / its full load'];
     expect([inc?.min, inc?.max]).toEqual([0.05, 0.1]);
     expect(inc?.median).toBeCloseTo(0.075, 12);
+  });
+
+  it('shows each case’s system CPU and minor page faults, medians over its runs', () => {
+    const r = datasetReport(ds, [
+      run('harmonize', 0, 1000, { sysMs: 300, minorFaults: 250_000 }),
+      run('harmonize', 1, 1200, { sysMs: 500, minorFaults: 270_400 }),
+      run('harmonize', 2, 1100, { sysMs: 400, minorFaults: 260_600 }),
+    ]);
+    expect(r.cases.harmonize?.sysMs).toEqual({ median: 400, min: 300, max: 500 });
+    expect(r.cases.harmonize?.minorFaults).toEqual({ median: 260_600, min: 250_000, max: 270_400 });
+    const text = formatReport(r);
+    expect(text).toContain('cpu s (sys)');
+    // cpuMs is twice the wall time in these results: 2.20 s of CPU, 0.40 s of it the kernel's.
+    expect(text).toMatch(/^harmonize\s+1\.10 \(1\.00–1\.20\)\s+2\.20 \(0\.40\)\s+261k\s/m);
   });
 });
