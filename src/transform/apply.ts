@@ -151,22 +151,32 @@ async function insertUsers(wh: Warehouse, opts: TransformOptions, scope: Scope):
   await wh.execute(insertUsersSql(d, scope));
 }
 
+/** A dimension table, its key, and the statement that inserts its new or affected rows. */
+interface Dimension {
+  table: string;
+  key: string;
+  insert: () => Promise<unknown>;
+}
+
+function catalogDimensions(wh: Warehouse, scope: Scope): Dimension[] {
+  const d = wh.dialect;
+  return [
+    { table: 'songs', key: 'song_id', insert: () => wh.execute(insertSongsSql(d, scope)) },
+    { table: 'artists', key: 'artist_id', insert: () => wh.execute(insertArtistsSql(d, scope)) },
+  ];
+}
+
 export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Promise<void> {
   const d = wh.dialect;
   const scope: Scope = opts.firstLoad ? 'all' : 'affected';
   const songs = opts.firstLoad || opts.songsChanged;
   if (!opts.firstLoad) await collectNewKeys(wh, opts.runId, opts.songsChanged);
   const catalogChanged = !opts.firstLoad && songs && (await hasRows(wh, d.quoteId('_hz_affected_song_id')));
-  const dims: [string, string, () => Promise<unknown>][] = [
-    ...(songs
-      ? ([
-          ['songs', 'song_id', () => wh.execute(insertSongsSql(d, scope))],
-          ['artists', 'artist_id', () => wh.execute(insertArtistsSql(d, scope))],
-        ] as [string, string, () => Promise<unknown>][])
-      : []),
-    ['users', 'user_id', () => insertUsers(wh, opts, scope)],
+  const dims: Dimension[] = [
+    ...(songs ? catalogDimensions(wh, scope) : []),
+    { table: 'users', key: 'user_id', insert: () => insertUsers(wh, opts, scope) },
   ];
-  for (const [table, key, insert] of dims) {
+  for (const { table, key, insert } of dims) {
     if (!opts.firstLoad) await wh.execute(deleteAffectedSql(d, table, key));
     await insert();
   }
