@@ -2,6 +2,7 @@
 // same staging, rejects and star schema as one reader, record for record and line for line; runs
 // of files stay consecutive and balanced; FSST string compression is off unless the URL asks; the
 // memory cap is 448 MB unless the URL sets one.
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -36,6 +37,7 @@ async function warehouse(
     smallFileBytes?: number;
     largeFileBytes?: number;
     memoryLimit?: string;
+    direct?: boolean;
   } = {},
 ): Promise<Warehouse> {
   const wh = await openDuckDb({ path: join((await folder()).path, 'wh.duckdb'), ...opts });
@@ -163,6 +165,74 @@ describe('DuckDB engine', () => {
         ['songs/B/s2.json', 1, 'invalid_json'],
       ],
     );
+  });
+
+  it('parses the usual records of a fresh load straight into staging, and the rest the raw way', async () => {
+    // Clean days in every shape the direct load reads (LF, CRLF, BOM, blank and padded lines, an
+    // array, a pretty-printed object, pieces of a large file): nothing goes to a raw-record table.
+    // Then a day with a line of spaces, and one with rejects: their runs fall back, later batches
+    // too, and every configuration stages, rejects and numbers lines as the raw way alone does.
+    const recs = (d: number, n = 20) =>
+      Array.from({ length: n }, (_, i) =>
+        event({ ts: Date.UTC(2018, 10, d, 12) + i, userId: String(i % 4), sessionId: d, itemInSession: i }),
+      );
+    const clean = await folder();
+    await clean.write('songs/A/s1.json', songAFile());
+    const day = (d: number) => `logs/2018/11/2018-11-0${d}-events.json`;
+    await clean.write(day(1), jsonLines(recs(1)));
+    await clean.write(day(2), jsonLines(recs(2), '\r\n') + '\r\n\r\n');
+    await clean.write(day(3), `\u{feff}\n\n${jsonLines(recs(3)).replace(/\n/g, ' \t\n  ')}`);
+    await clean.write(day(4), JSON.stringify(recs(4, 3)));
+    await clean.write(day(5), JSON.stringify(recs(5, 1)[0], null, 2));
+    await clean.write(day(6), jsonLines(recs(6, 400)));
+    const dirty = await folder();
+    for (const f of ['songs/A/s1.json', day(1), day(2), day(3), day(4), day(5), day(6)])
+      await dirty.write(f, await readFile(join(clean.path, f)));
+    await dirty.write(day(7), jsonLines(recs(7)).replace('\n', '\n   \n'));
+    await dirty.write(day(8), jsonLines(recs(8)).replace('\n', '\n{"ts": "soon"}\nnot json\n'));
+    const run = vi.spyOn(DuckDBConnection.prototype, 'run');
+    const load = async (dir: TempDir, opts: Parameters<typeof warehouse>[0]) => {
+      run.mockClear();
+      const wh = await warehouse({ smallFileBytes: 0, ...opts });
+      const summary = await etl(wh, dir, 8 * 1024);
+      const sql = run.mock.calls.map((c) => String(c[0]));
+      return {
+        summary: summary.records,
+        lineage: await lineage(wh),
+        star: await starSnapshot(wh),
+        direct: sql.filter((q) => q.includes('not a usual record')).length,
+        raw: sql.filter((q) => q.includes('_hz_raw_') && q.includes('INSERT') && !q.includes('given')).length,
+      };
+    };
+    for (const dir of [clean, dirty]) {
+      const plain = await load(dir, { direct: false });
+      expect(plain.direct).toBe(0);
+      for (const opts of [{ threads: 1 }, { threads: 3 }, { threads: 3, largeFileBytes: 16 * 1024 }]) {
+        const direct = await load(dir, opts);
+        expect(direct.direct).toBeGreaterThan(0);
+        expect(direct.summary).toEqual(plain.summary);
+        expect(direct.lineage).toEqual(plain.lineage);
+        expect(direct.star).toEqual(plain.star);
+        // Clean files never go to a raw-record table; the runs of dirty ones do.
+        if (dir === clean) expect(direct.raw).toBe(0);
+        else expect(direct.raw).toBeGreaterThan(0);
+      }
+      if (dir === dirty) expect(plain.summary.events.rejected).toBe(2);
+      else expect(plain.summary.events).toEqual({ staged: 20 * 3 + 3 + 1 + 400, rejected: 0 });
+    }
+  });
+
+  it('keeps a daily run off the direct load: a failed statement would end its transaction', async () => {
+    const dir = await folder();
+    await dir.write('songs/A/s1.json', songAFile());
+    await dir.write('logs/2018/11/2018-11-01-events.json', jsonLines([event({ ts: Date.UTC(2018, 10, 1) })]));
+    const wh = await warehouse({ smallFileBytes: 0 });
+    await etl(wh, dir);
+    await dir.write('logs/2018/11/2018-11-02-events.json', jsonLines([event({ ts: Date.UTC(2018, 10, 2) })]));
+    const run = vi.spyOn(DuckDBConnection.prototype, 'run');
+    const summary = await etl(wh, dir);
+    expect(summary.records.events).toEqual({ staged: 1, rejected: 0 });
+    expect(run.mock.calls.some((c) => String(c[0]).includes('not a usual record'))).toBe(false);
   });
 
   it.each([

@@ -129,10 +129,10 @@ async function stageBatch(
   const none: Parsed = { staged: 0, records: new Map(), rejected: new Map() };
   let records: Map<string, number>;
   let p: Parsed;
-  if (wh.loadTypedRecords) {
-    const columns = spec.fields.map((f) => wh.dialect.quoteId(f.column));
-    const target = { table: wh.dialect.table(spec.table.name), columns, spec, runId };
-    const typed = await wh.loadTypedRecords(batch, target);
+  const columns = spec.fields.map((f) => wh.dialect.quoteId(f.column));
+  const target = { table: wh.dialect.table(spec.table.name), columns, spec, runId };
+  const typed = await wh.loadTypedRecords?.(batch, target);
+  if (typed) {
     records = typed.records;
     p = typed.rest ? await withRelation(typed.rest, (rel) => parseInto(wh, spec, rel, runId)) : none;
     p.staged += typed.loaded;

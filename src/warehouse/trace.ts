@@ -19,3 +19,8 @@ export async function traced<T>(sql: string | undefined, fn: () => Promise<T>): 
     );
   }
 }
+
+/** Prints a note among the traced statements when tracing is on. */
+export function traceNote(text: string): void {
+  if (enabled) process.stderr.write(`[note] ${text}\n`);
+}

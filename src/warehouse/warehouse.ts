@@ -76,10 +76,12 @@ export interface Warehouse {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * A faster bulk path than parsing raw records in SQL, where the engine has one: the files'
-   * plain records (warehouse/typed-records.ts) go straight into the staging table, the others come
-   * back raw for parseRecords. Engines without it are given rawRecords and the parse.
+   * plain records go straight into the staging table, the others come back raw for parseRecords
+   * (PostgreSQL reads them in Node, warehouse/typed-records.ts; DuckDB parses them in one statement
+   * per run of files on a fresh load, duckdb/duckdb-direct.ts). Undefined when it has no such path
+   * for these files; engines without it, and those files, are given rawRecords and the parse.
    */
-  loadTypedRecords?(files: RawFile[], target: TypedTarget): Promise<TypedLoad>;
+  loadTypedRecords?(files: RawFile[], target: TypedTarget): Promise<TypedLoad | undefined>;
   /** Makes the raw records of these files queryable (one record per non-blank line, see README). */
   rawRecords(files: RawFile[], onProgress?: (bytes: number) => void): Promise<RawRelation>;
   /** Holds the run lock until release; a second run waits (see README). */

@@ -92,3 +92,30 @@ export function parseRecordsSql(
     .join(', ');
   return `SELECT source_file, source_line, ${cols}, reason, CASE WHEN reason IS NOT NULL THEN ${rejectMessageSql()} END AS message, CASE WHEN reason IS NOT NULL THEN raw END AS raw FROM (${split})`;
 }
+
+/** Where the direct load inserts: the staging table and its spec columns, quoted, in spec order. */
+export interface DirectInsert {
+  table: string;
+  columns: string[];
+}
+
+/**
+ * The direct load (duckdb-direct.ts): the usual records of relation (source_file, source_line,
+ * raw) straight into the staging table, with lineage; $runParam is the run id. Only the strict
+ * parse and the fast case's test run, once per record. Any other record ends the statement: the
+ * strict parse fails on it, or error() does when the fast case does not hold. Nothing is left out
+ * silently, so a statement that succeeds staged every record it read.
+ */
+export function directInsertSql(
+  relation: string,
+  spec: RecordSpec,
+  typeOf: (t: ColumnType) => string,
+  into: DirectInsert,
+  runParam: string,
+): string {
+  const strict = `SELECT source_file, source_line, json_transform_strict(raw, ${structure(spec, typeOf)}) AS s FROM (${relation})`;
+  const values = spec.fields.map((f) => at('s', f)).join(', ');
+  const runId = `CASE WHEN ${fastCase(spec)} THEN ${runParam} ELSE error('not a usual record: for the full parse') END`;
+  return `INSERT INTO ${into.table} (${into.columns.join(', ')}, "_source_file", "_source_line", "_run_id")
+    SELECT ${values}, source_file, source_line, ${runId} FROM (${strict})`;
+}

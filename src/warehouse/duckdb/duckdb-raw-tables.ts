@@ -64,13 +64,28 @@ export interface RawTablesOptions {
 
 const RAW_COLUMNS = '(source_file VARCHAR, source_line INTEGER, raw VARCHAR)';
 
+/**
+ * The direct load (duckdb-direct.ts), given whole files or a piece of a large one on a connection:
+ * true when it loaded them, false when they go to the raw-record table after all.
+ */
+export interface DirectReader {
+  /** A run of files for read_text. */
+  files(conn: DuckDBConnection, files: RawFile[]): Promise<boolean>;
+  /** A piece as pieceRecordsSql's parameters ($1 file, $2 text, $3 lines before). */
+  piece(conn: DuckDBConnection, params: [string, string, number]): Promise<boolean>;
+}
+
 export class RawTables {
   private seq = 0;
   private readonly helpers: DuckDBConnection[] = [];
 
   constructor(private readonly o: RawTablesOptions) {}
 
-  async load(files: RawFile[]): Promise<RawRelation> {
+  /**
+   * The raw records of files, as one table. With direct, files and pieces it loads are not in it:
+   * only outside a transaction, where every statement commits on its own.
+   */
+  async load(files: RawFile[], direct?: DirectReader): Promise<RawRelation> {
     const seq = ++this.seq;
     const limit = this.o.smallFileBytes ?? SMALL_FILE_BYTES;
     const small: RawFile[] = [];
@@ -83,17 +98,18 @@ export class RawTables {
       else large.push(f);
     }
     const inTransaction = this.o.inTransaction();
+    const reader = inTransaction ? undefined : direct;
     const runs = inTransaction ? [large] : consecutiveRuns(large, this.o.threads);
     const sideBySide = !inTransaction && (runs.length > 1 || (pieced.length > 0 && this.o.threads > 1));
     const name = quoteIdent(`_hz_raw_${seq}`);
     const table = sideBySide ? `${SCRATCH}.${name}` : name;
     await this.o.conn.run(`CREATE ${sideBySide ? '' : 'TEMP '}TABLE ${table} ${RAW_COLUMNS}`);
     try {
-      if (sideBySide) await this.sideBySide(runs, small, pieced, table, seq);
+      if (sideBySide) await this.sideBySide(runs, small, pieced, table, seq, reader);
       else {
         await this.readSmall(this.o.conn, small, table);
-        await this.readPieces(this.o.conn, piecesOf(pieced, this.pieceBytes()), table);
-        if (large.length > 0) await this.read(this.o.conn, large, table, seq);
+        await this.readPieces(this.o.conn, piecesOf(pieced, this.pieceBytes()), table, reader);
+        if (large.length > 0) await this.readRun(this.o.conn, large, table, seq, reader);
       }
     } catch (e) {
       await this.drop(table);
@@ -104,6 +120,12 @@ export class RawTables {
       params: [],
       dispose: () => this.drop(table),
     };
+  }
+
+  /** Whether load can take a direct reader for these files: outside a transaction, not all small. */
+  directFits(files: RawFile[]): boolean {
+    const limit = this.o.smallFileBytes ?? SMALL_FILE_BYTES;
+    return !this.o.inTransaction() && files.some((f) => f.bytes === undefined || f.bytes > limit);
   }
 
   close(): void {
@@ -124,6 +146,7 @@ export class RawTables {
     pieced: RawFile[],
     table: string,
     seq: number,
+    direct: DirectReader | undefined,
   ): Promise<void> {
     const helpers = Math.max(runs.length, pieced.length > 0 ? this.o.threads - 1 : 0);
     while (this.helpers.length < helpers) this.helpers.push(await this.o.instance.connect());
@@ -142,13 +165,15 @@ export class RawTables {
           stopOnFailure(
             (async () => {
               const files = runs[i];
-              if (files) await this.read(conn, files, table, seq);
-              await this.readPieces(conn, shared, table);
+              if (files) await this.readRun(conn, files, table, seq, direct);
+              await this.readPieces(conn, shared, table, direct);
             })(),
           ),
         ),
         stopOnFailure(
-          this.readSmall(this.o.conn, small, table).then(() => this.readPieces(this.o.conn, shared, table)),
+          this.readSmall(this.o.conn, small, table).then(() =>
+            this.readPieces(this.o.conn, shared, table, direct),
+          ),
         ),
       ]);
     } finally {
@@ -162,17 +187,28 @@ export class RawTables {
     return Math.max(1, Math.floor((this.o.largeFileBytes ?? LARGE_FILE_BYTES) / 8));
   }
 
-  /** The records of files, read by read_text on conn, into table. */
-  private async read(conn: DuckDBConnection, files: RawFile[], table: string, seq: number): Promise<void> {
+  /** A run of files read by read_text on conn: loaded by direct when it can, else into table. */
+  private async readRun(
+    conn: DuckDBConnection,
+    files: RawFile[],
+    table: string,
+    seq: number,
+    direct: DirectReader | undefined,
+  ): Promise<void> {
+    if (direct && (await direct.files(conn, files))) return;
+    const names = await namesTable(conn, files, quoteIdent(`_hz_raw_files_${seq}`));
+    const records = rawRecordsSql(readTextSql);
     try {
-      const names = await namesTable(conn, files, quoteIdent(`_hz_raw_files_${seq}`));
-      const records = rawRecordsSql(readTextSql);
-      const sql = `INSERT INTO ${table} ${names ? renamedSql(records, names) : records}`;
-      try {
-        await this.o.run(() => conn.run(sql, [listValue(files.map((f) => f.localPath))]), sql);
-      } finally {
-        if (names) await conn.run(`DROP TABLE IF EXISTS ${names}`);
-      }
+      await this.read(conn, files, `INSERT INTO ${table} ${names ? renamedSql(records, names) : records}`);
+    } finally {
+      if (names) await conn.run(`DROP TABLE IF EXISTS ${names}`);
+    }
+  }
+
+  /** The records of files, read by read_text on conn, by sql (an INSERT of readTextSql's records). */
+  private async read(conn: DuckDBConnection, files: RawFile[], sql: string): Promise<void> {
+    try {
+      await this.o.run(() => conn.run(sql, [listValue(files.map((f) => f.localPath))]), sql);
     } catch (e) {
       throw tooLarge(e, files, this.o.largeFileBytes ?? LARGE_FILE_BYTES) ?? (await utf8Error(e, files));
     }
@@ -207,11 +243,13 @@ export class RawTables {
     conn: DuckDBConnection,
     source: AsyncIterator<FilePiece>,
     table: string,
+    direct?: DirectReader,
   ): Promise<void> {
     const sql = `INSERT INTO ${table} ${pieceRecordsSql}`;
     for (let next = await source.next(); !next.done; next = await source.next()) {
       const { file, text, linesBefore } = next.value;
-      await this.o.run(() => conn.run(sql, [file.sourceFile, text, linesBefore]), sql);
+      const params: [string, string, number] = [file.sourceFile, text, linesBefore];
+      if (!(direct && (await direct.piece(conn, params)))) await this.o.run(() => conn.run(sql, params), sql);
     }
   }
 

@@ -43,18 +43,37 @@ export function renamedSql(recordsSql: string, filesTable: string): string {
   return `SELECT f.source_file, r.source_line, r.raw FROM (${recordsSql}) r JOIN ${filesTable} f ON f.local_path = r.source_file`;
 }
 
+/**
+ * The files read_text($1) reads, named by the list $3 (source names in the order of the local
+ * paths in $1): a lookup per file, not a join, which would need the contents on one side.
+ */
+export const namedTextSql = `SELECT list_extract($3, list_position($1, t.filename)) AS source_file, t.content FROM read_text($1) t`;
+
 /** Files whose names and contents are the list parameters $1 and $2, as (source_file, content). */
 export const givenTextSql = `SELECT unnest($1) AS source_file, unnest($2) AS content`;
 
-/** The records of (source_file, recs) rows, recs a list of records, numbered from 1 (plus offset). */
+/** The pieces of (source_file, recs) rows, recs a list of records, numbered from 1 (plus offset). */
+const splitSql = (recsSql: string) =>
+  `SELECT source_file, unnest(recs) AS piece, generate_subscripts(recs, 1) AS source_line FROM (${recsSql})`;
+
+/** The records of (source_file, recs) rows, trimmed, blank ones left out. */
 function numberedSql(recsSql: string, offset = ''): string {
-  const split = `SELECT source_file, unnest(recs) AS piece, generate_subscripts(recs, 1) AS source_line FROM (${recsSql})`;
-  const trimmed = `SELECT source_file, source_line, ${trimWs('piece')} AS raw FROM (${split})`;
+  const trimmed = `SELECT source_file, source_line, ${trimWs('piece')} AS raw FROM (${splitSql(recsSql)})`;
   return `SELECT source_file, CAST(source_line${offset} AS INTEGER) AS source_line, raw FROM (${trimmed}) WHERE raw <> ''`;
 }
 
-/** The records of the files of a relation (source_file, content): readTextSql or givenTextSql. */
-export function rawRecordsSql(filesSql: string): string {
+/**
+ * The records of (source_file, recs) rows as they are, for the direct load (duckdb-direct.ts):
+ * only empty pieces and a lone CR (a blank CRLF line) are left out. A record padded otherwise keeps
+ * its padding, which the strict parse skips as JSON whitespace; a piece of other whitespace alone is
+ * no record the direct load takes, so the files holding one go the trimmed way.
+ */
+function untrimmedSql(recsSql: string, offset = ''): string {
+  return `SELECT source_file, CAST(source_line${offset} AS INTEGER) AS source_line, piece AS raw FROM (${splitSql(recsSql)}) WHERE piece <> '' AND piece <> chr(13)`;
+}
+
+/** (source_file, recs) of the files of a relation (source_file, content), by the file's shape. */
+function fileRecsSql(filesSql: string): string {
   const bom = `chr(65279)`;
   const content = `CASE WHEN starts_with(t.content, ${bom}) THEN ltrim(t.content, ${bom}) ELSE t.content END`;
   const files = `SELECT t.source_file, ${content} AS content FROM (${filesSql}) t`;
@@ -62,15 +81,25 @@ export function rawRecordsSql(filesSql: string): string {
       WHEN ${startsAfterSpaces('content', '[')} AND json_valid(content) THEN CAST(json_extract(content, '$[*]') AS VARCHAR[])
       WHEN ${startsAfterSpaces('content', '{')} AND json_valid(content) AND contains(trim(content, ${ws}), chr(10)) THEN [content]
       ELSE string_split(content, chr(10)) END`;
-  return numberedSql(`SELECT source_file, ${recs} AS recs FROM (${files})`);
+  return `SELECT source_file, ${recs} AS recs FROM (${files})`;
 }
 
+/** The records of the files of a relation (source_file, content): readTextSql or givenTextSql. */
+export const rawRecordsSql = (filesSql: string) => numberedSql(fileRecsSql(filesSql));
+
+/** The same records untrimmed, for the direct load (see untrimmedSql). */
+export const untrimmedRecordsSql = (filesSql: string) => untrimmedSql(fileRecsSql(filesSql));
+
 /**
- * The records of a piece of a JSON Lines file (duckdb-pieces.ts): $1 the file's name, $2 the
- * piece's text (whole lines, a leading BOM of the file already dropped), $3 the number of lines
- * before it. Lines only: a piece is never taken for a whole array or object.
+ * A piece of a JSON Lines file (duckdb-pieces.ts): $1 the file's name, $2 the piece's text (whole
+ * lines, a leading BOM of the file already dropped), $3 the number of lines before it. Lines only:
+ * a piece is never taken for a whole array or object.
  */
-export const pieceRecordsSql = numberedSql(
-  `SELECT CAST($1 AS VARCHAR) AS source_file, string_split(CAST($2 AS VARCHAR), chr(10)) AS recs`,
-  ' + CAST($3 AS BIGINT)',
-);
+const pieceRecsSql = `SELECT CAST($1 AS VARCHAR) AS source_file, string_split(CAST($2 AS VARCHAR), chr(10)) AS recs`;
+const linesBefore = ' + CAST($3 AS BIGINT)';
+
+/** The records of a piece (pieceRecsSql). */
+export const pieceRecordsSql = numberedSql(pieceRecsSql, linesBefore);
+
+/** The same records untrimmed, for the direct load. */
+export const untrimmedPieceSql = untrimmedSql(pieceRecsSql, linesBefore);

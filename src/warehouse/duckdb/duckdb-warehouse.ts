@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { warehouseError } from '../../errors.js';
-import type { RawFile, RawRelation, Row, SqlValue, Warehouse } from '../warehouse.js';
+import type { RawFile, RawRelation, Row, SqlValue, TypedLoad, TypedTarget, Warehouse } from '../warehouse.js';
+import { DirectLoads } from './duckdb-direct.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { appendWithAppender } from './duckdb-append.js';
 import { RawTables, SCRATCH } from './duckdb-raw-tables.js';
@@ -29,6 +30,8 @@ export interface DuckDbOptions {
   smallFileBytes?: number;
   /** JSON Lines files above this many bytes are read in pieces (see LARGE_FILE_BYTES). */
   largeFileBytes?: number;
+  /** Fresh loads parse the usual records straight into staging (default true; duckdb-direct.ts). */
+  direct?: boolean;
 }
 
 /**
@@ -118,6 +121,7 @@ class DuckDbWarehouse implements Warehouse {
   readonly description: string;
   private readonly memoryLimit: string;
   private readonly raw: RawTables;
+  private readonly direct: DirectLoads | undefined;
   private inTransaction = false;
 
   constructor(
@@ -137,6 +141,8 @@ class DuckDbWarehouse implements Warehouse {
       ...(opts.largeFileBytes !== undefined ? { largeFileBytes: opts.largeFileBytes } : {}),
       inTransaction: () => this.inTransaction,
     });
+    if (opts.direct !== false)
+      this.direct = new DirectLoads({ conn, raw: this.raw, run: (fn, sql) => this.wrap(fn, sql) });
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
@@ -177,6 +183,10 @@ class DuckDbWarehouse implements Warehouse {
 
   rawRecords(files: RawFile[]): Promise<RawRelation> {
     return this.raw.load(files);
+  }
+
+  loadTypedRecords(files: RawFile[], target: TypedTarget): Promise<TypedLoad | undefined> {
+    return this.direct?.load(files, target) ?? Promise.resolve(undefined);
   }
 
   lock(): Promise<() => Promise<void>> {
