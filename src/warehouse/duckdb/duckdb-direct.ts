@@ -48,12 +48,12 @@ export class DirectLoads {
       directInsertSql(relation, target.spec, duckdbDialect.type, target, runParam);
     const attempt = async (conn: DuckDBConnection, sql: string, params: DuckDBValue[]) => {
       if (this.off) return false;
-      const statement = this.o.run(() => conn.run(sql, params), sql);
-      this.inFlight.add(statement);
+      const pending = this.o.run(() => conn.run(sql, params), sql);
+      this.inFlight.add(pending);
       try {
         // Awaited first: `loaded += await …` would read loaded before the wait, and lose what
         // the other connections' statements added meanwhile.
-        const { rowsChanged } = await statement;
+        const { rowsChanged } = await pending;
         loaded += rowsChanged;
         return true;
       } catch (e) {
@@ -61,11 +61,11 @@ export class DirectLoads {
         traceNote(`direct load off: ${(e as Error).message.split('\n')[0] ?? ''}`);
         // What falls back is read only once no direct statement runs beside it: under a tight
         // memory cap the two did not fit together.
-        this.inFlight.delete(statement);
+        this.inFlight.delete(pending);
         await Promise.allSettled([...this.inFlight]);
         return false;
       } finally {
-        this.inFlight.delete(statement);
+        this.inFlight.delete(pending);
       }
     };
     const reader: DirectReader = {
