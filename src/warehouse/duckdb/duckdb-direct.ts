@@ -95,7 +95,8 @@ export class DirectLoads {
   }
 
   private async lastRowid(table: string): Promise<number> {
-    const r = await this.o.conn.runAndReadAll(`SELECT coalesce(max(rowid), -1) AS r FROM ${table}`);
+    const sql = `SELECT coalesce(max(rowid), -1) AS r FROM ${table}`;
+    const r = await this.o.run(() => this.o.conn.runAndReadAll(sql), sql);
     return Number(r.getRows()[0]?.[0] ?? -1);
   }
 

@@ -87,13 +87,12 @@ export class RawTables {
    */
   async load(files: RawFile[], direct?: DirectReader): Promise<RawRelation> {
     const seq = ++this.seq;
-    const limit = this.o.smallFileBytes ?? SMALL_FILE_BYTES;
     const small: RawFile[] = [];
     const largeLimit = this.o.largeFileBytes ?? LARGE_FILE_BYTES;
     const pieced: RawFile[] = [];
     const large: RawFile[] = [];
     for (const f of files) {
-      if (f.bytes !== undefined && f.bytes <= limit) small.push(f);
+      if (this.small(f)) small.push(f);
       else if ((f.bytes ?? 0) > largeLimit && (await jsonLines(f))) pieced.push(f);
       else large.push(f);
     }
@@ -124,8 +123,12 @@ export class RawTables {
 
   /** Whether load can take a direct reader for these files: outside a transaction, not all small. */
   directFits(files: RawFile[]): boolean {
-    const limit = this.o.smallFileBytes ?? SMALL_FILE_BYTES;
-    return !this.o.inTransaction() && files.some((f) => f.bytes === undefined || f.bytes > limit);
+    return !this.o.inTransaction() && files.some((f) => !this.small(f));
+  }
+
+  /** A file Node reads and hands over (readSmall), not read_text. */
+  private small(f: RawFile): boolean {
+    return f.bytes !== undefined && f.bytes <= (this.o.smallFileBytes ?? SMALL_FILE_BYTES);
   }
 
   close(): void {
