@@ -131,6 +131,21 @@ describe.each(engines)('on $name', (engine) => {
       expect(partial).toEqual([{ ts: 1541105831001, registration: null, location: null }]);
     });
 
+    it('quarantines a lone broken record among usual ones, every line accounted for', async () => {
+      await f.dir.write('songs/s.json', JSON.stringify(s1));
+      const good = Array.from({ length: 40 }, (_, i) => JSON.stringify(event({ ts: 1541105830796 + i })));
+      good.splice(17, 0, '{"ts": 1541105830796, "page": ');
+      await f.dir.write('logs/2018/11/2018-11-01-events.json', good.join('\n'));
+      const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
+      expect(s.records.events).toEqual({ staged: 40, rejected: 1 });
+      const rejects = await f.wh.query(`SELECT source_line, reason FROM rejected_records`);
+      expect(rejects).toEqual([{ source_line: 18, reason: 'invalid_json' }]);
+      const [file] = await f.wh.query<{ records: number; rejects: number }>(
+        `SELECT records, rejects FROM harmonize_files WHERE kind = 'event'`,
+      );
+      expect([Number(file?.records), Number(file?.rejects)]).toEqual([40, 1]);
+    });
+
     it('fails the run with --max-rejects and leaves every table as it was', async () => {
       await f.dir.write('songs/s.json', JSON.stringify(s1));
       await f.dir.write('logs/2018/11/2018-11-01-events.json', jsonLines([event({ ts: 1541105830796 })]));

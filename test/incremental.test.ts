@@ -4,6 +4,8 @@ import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalSource } from '../src/extract/local-source.js';
+import { runEtl } from '../src/pipeline/etl.js';
+import type { Warehouse } from '../src/warehouse/warehouse.js';
 import { event, jsonLines, song, songAFile } from './support/data.js';
 import { starSnapshot, type DuckFixture } from './support/duckdb.js';
 import { contractEngines } from './support/engines.js';
@@ -34,6 +36,22 @@ async function writeDay(d: number, users: string[], level = 'free') {
   ]);
   await f.dir.write(logFile(d), jsonLines(recs));
 }
+
+/** The warehouse with ms more spent between a transaction's last statement and its COMMIT. */
+const slowCommit = (wh: Warehouse, ms: number): Warehouse =>
+  new Proxy(wh, {
+    get(target, key) {
+      if (key === 'transaction')
+        return <T>(fn: () => Promise<T>) =>
+          target.transaction(async () => {
+            const result = await fn();
+            await new Promise((done) => setTimeout(done, ms));
+            return result;
+          });
+      const v: unknown = Reflect.get(target, key);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 
 async function expectEqualToRebuild() {
   await rebuild.etl(songs(), logs(), { fullRefresh: true });
@@ -68,6 +86,25 @@ describe.each(engines)('on $name', (engine) => {
       expect(third.records.events.staged).toBe(2);
       expect(await f.count('songplays')).toBe(5);
       await expectEqualToRebuild();
+    });
+
+    it("counts the time its transaction takes to commit to the summary's commit phase and duration", async () => {
+      await f.etl(songs(), logs());
+      await writeDay(3, ['4']);
+      const run = await runEtl(slowCommit(f.wh, 300), {
+        songs: new LocalSource(songs()),
+        logs: new LocalSource(logs()),
+      });
+      expect(run.records.events.staged).toBe(2);
+      expect(run.phasesMs.commit).toBeGreaterThanOrEqual(300);
+      const phases = Object.values(run.phasesMs).reduce((n, ms) => n + (ms ?? 0), 0);
+      expect(run.durationMs).toBeGreaterThanOrEqual(phases);
+      // The run record is written inside the transaction it records: it stops short of the COMMIT.
+      const [rec] = await f.wh.query<{ summary: string }>(
+        'SELECT summary FROM harmonize_runs ORDER BY started_at DESC LIMIT 1',
+      );
+      const recorded = JSON.parse(String(rec?.summary)) as { phasesMs: { commit?: number } };
+      expect(recorded.phasesMs.commit).toBeLessThan(run.phasesMs.commit ?? 0);
     });
 
     it('a run that finds nothing new transforms nothing, runs only the user checks, and is recorded', async () => {

@@ -49,6 +49,20 @@ async function eachTable(
   for (const t of tables) for (const s of [sql(t)].flat()) if (s) await wh.execute(s);
 }
 
+/**
+ * The run's transaction, with its COMMIT counted to the commit phase: on DuckDB that is where the
+ * log of every row the run wrote goes to disk (60–110 ms of a generated ×100 day's 0.65 s, 15 MB
+ * of WAL), and no step timed it.
+ */
+async function transaction(ctx: RunContext, fn: () => Promise<void>): Promise<void> {
+  let done = 0;
+  await ctx.wh.transaction(async () => {
+    await fn();
+    done = performance.now();
+  });
+  ctx.afterRecord('commit', performance.now() - done);
+}
+
 async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean): Promise<void> {
   const { wh } = ctx;
   const scope = await checkScope(ctx, fresh);
@@ -92,7 +106,7 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
     );
     // Checks run after the swap, inside its transaction: user-written checks name the live tables,
     // and the swapped tables' rows are committed, so they are scanned on every thread.
-    await wh.transaction(async () => {
+    await transaction(ctx, async () => {
       await ctx.step('commit', () => swapShadows(wh));
       await check(ctx, wh);
       await ctx.step('commit', () =>
@@ -111,7 +125,7 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
  */
 async function unchanged(ctx: RunContext, input: LoadInput): Promise<void> {
   const { wh } = ctx;
-  await wh.transaction(async () => {
+  await transaction(ctx, async () => {
     const scope = await checkScope(ctx, false);
     await check(ctx, wh, scope, { unchanged: true });
     await ctx.step('commit', () => finish(ctx, wh, input.planned, new Map(), input.fingerprints));
@@ -126,5 +140,5 @@ export async function loadRun(ctx: RunContext, input: LoadInput): Promise<void> 
   if (!ctx.opts.fullRefresh && nothingToLoad(input)) return unchanged(ctx, input);
   const fresh = ctx.opts.fullRefresh === true || input.planned.every((p) => p.loadedBefore === 0);
   if (fresh && wh.capabilities.freshLoad === 'swap') return bySwap(ctx, input);
-  await wh.transaction(() => inTransaction(ctx, input, fresh));
+  await transaction(ctx, () => inTransaction(ctx, input, fresh));
 }

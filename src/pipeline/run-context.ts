@@ -62,6 +62,17 @@ export class RunContext {
     }
   }
 
+  /**
+   * Adds time spent after the run record was written (its transaction's COMMIT) to the phase and
+   * the duration of the summary returned; the record, written before, stops short of it.
+   */
+  afterRecord(phase: Phase, ms: number): void {
+    const p = this.summary.phasesMs;
+    p[phase] = Math.round((p[phase] ?? 0) + ms);
+    this.summary.finishedAt = new Date().toISOString();
+    this.summary.durationMs = Date.now() - this.started;
+  }
+
   finish(status: RunSummary['status'], error?: string): RunSummary {
     this.summary.status = status;
     this.summary.finishedAt = new Date().toISOString();

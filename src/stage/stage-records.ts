@@ -54,20 +54,38 @@ export function batchFiles(files: RawFile[], limit: number): RawFile[][] {
 
 interface Parsed {
   staged: number;
-  /** Records per file of the relation, and the rejected ones among them. */
+  /** Records per file of the relation (not counted when its total was given), and the rejected ones. */
   records: Map<string, number>;
   rejected: Map<string, number>;
 }
 
-/** Parses a raw relation: the good records into staging, the others into rejected_records. */
-async function parseInto(wh: Warehouse, spec: RecordSpec, rel: RawRelation, runId: string): Promise<Parsed> {
-  const d = wh.dialect;
+/** The relation's records per file and in all. */
+async function countRecords(
+  wh: Warehouse,
+  rel: RawRelation,
+): Promise<{ records: Map<string, number>; total: number }> {
   const perFile = await wh.query<{ source_file: string; n: number }>(
     `SELECT source_file, count(*) AS n FROM (${rel.sql}) r GROUP BY source_file`,
     rel.params,
   );
   const records = new Map(perFile.map((r) => [r.source_file, Number(r.n)]));
-  const total = perFile.reduce((n, r) => n + Number(r.n), 0);
+  return { records, total: perFile.reduce((n, r) => n + Number(r.n), 0) };
+}
+
+/**
+ * Parses a raw relation: the good records into staging, the others into rejected_records. With
+ * known, the relation's record count is taken as given and its records per file are not counted.
+ */
+async function parseInto(
+  wh: Warehouse,
+  spec: RecordSpec,
+  rel: RawRelation,
+  runId: string,
+  known?: number,
+): Promise<Parsed> {
+  const d = wh.dialect;
+  const { records, total } =
+    known === undefined ? await countRecords(wh, rel) : { records: new Map<string, number>(), total: known };
   const cols = spec.fields.map((f) => d.quoteId(f.column)).join(', ');
   const parsed = d.parseRecords(rel.sql, spec);
   const staged = await wh.execute(
@@ -134,7 +152,8 @@ async function stageBatch(
   const typed = await wh.loadTypedRecords?.(batch, target);
   if (typed) {
     records = typed.records;
-    p = typed.rest ? await withRelation(typed.rest, (rel) => parseInto(wh, spec, rel, runId)) : none;
+    const known = typed.restRecords;
+    p = typed.rest ? await withRelation(typed.rest, (rel) => parseInto(wh, spec, rel, runId, known)) : none;
     p.staged += typed.loaded;
   } else {
     p = await withRelation(await wh.rawRecords(batch), (rel) => parseInto(wh, spec, rel, runId));

@@ -42,6 +42,8 @@ export interface TypedLoad {
   records: Map<string, number>;
   /** The other records, raw, for parseRecords; undefined when there are none. */
   rest?: RawRelation;
+  /** How many records rest holds, when the engine counted them already (spares a count). */
+  restRecords?: number;
 }
 
 export interface WarehouseCapabilities {

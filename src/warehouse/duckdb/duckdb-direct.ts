@@ -91,7 +91,7 @@ export class DirectLoads {
     } finally {
       if (left === 0) await rest.dispose();
     }
-    return { loaded, records, ...(left > 0 ? { rest } : {}) };
+    return { loaded, records, ...(left > 0 ? { rest, restRecords: left } : {}) };
   }
 
   private async lastRowid(table: string): Promise<number> {

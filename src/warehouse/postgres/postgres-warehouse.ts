@@ -161,7 +161,8 @@ class PostgresWarehouse implements Warehouse {
     const rest = await this.rawTable(`the rest of ${typed.leftOver.size} files`, (table) =>
       copyLeftOvers(this.client, table, typed.leftOver),
     );
-    return { loaded: typed.typed, records: typed.records, rest };
+    const restRecords = [...typed.leftOver.values()].reduce((n, lines) => n + lines.size, 0);
+    return { loaded: typed.typed, records: typed.records, rest, restRecords };
   }
 
   /** Waits up to lockWaitMs for another run on the same schema, then fails with a clear error. */
