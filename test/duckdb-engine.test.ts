@@ -169,7 +169,7 @@ describe('DuckDB engine', () => {
 
   it('parses the usual records of a fresh load straight into staging, and the rest the raw way', async () => {
     // Clean days in every shape the direct load reads (LF, CRLF, BOM, blank and padded lines, an
-    // array, a pretty-printed object, pieces of a large file): nothing goes to a raw-record table.
+    // array, a pretty-printed object, pieces of a large file, a .gz): nothing goes to a raw-record table.
     // Then a day with a line of spaces, and one with rejects: their runs fall back, later batches
     // too, and every configuration stages, rejects and numbers lines as the raw way alone does.
     const recs = (d: number, n = 20) =>
@@ -185,8 +185,11 @@ describe('DuckDB engine', () => {
     await clean.write(day(4), JSON.stringify(recs(4, 3)));
     await clean.write(day(5), JSON.stringify(recs(5, 1)[0], null, 2));
     await clean.write(day(6), jsonLines(recs(6, 400)));
+    // Decompressed to a work folder first: read under another name than its lineage's.
+    const zipped = `${day(9)}.gz`;
+    await clean.write(zipped, jsonLines(recs(9, 30)), { gzip: true });
     const dirty = await folder();
-    for (const f of ['songs/A/s1.json', day(1), day(2), day(3), day(4), day(5), day(6)])
+    for (const f of ['songs/A/s1.json', day(1), day(2), day(3), day(4), day(5), day(6), zipped])
       await dirty.write(f, await readFile(join(clean.path, f)));
     await dirty.write(day(7), jsonLines(recs(7)).replace('\n', '\n   \n'));
     await dirty.write(day(8), jsonLines(recs(8)).replace('\n', '\n{"ts": "soon"}\nnot json\n'));
@@ -218,7 +221,7 @@ describe('DuckDB engine', () => {
         else expect(direct.raw).toBeGreaterThan(0);
       }
       if (dir === dirty) expect(plain.summary.events.rejected).toBe(2);
-      else expect(plain.summary.events).toEqual({ staged: 20 * 3 + 3 + 1 + 400, rejected: 0 });
+      else expect(plain.summary.events).toEqual({ staged: 20 * 3 + 3 + 1 + 400 + 30, rejected: 0 });
     }
   });
 

@@ -74,7 +74,7 @@ export class DirectLoads {
         if (run.every((f) => f.localPath === f.sourceFile))
           return attempt(conn, statement(untrimmedRecordsSql(readTextSql), '$2'), [paths, target.runId]);
         const names = listValue(run.map((f) => f.sourceFile));
-        return attempt(conn, statement(untrimmedRecordsSql(namedTextSql), '$2'), [
+        return attempt(conn, statement(untrimmedRecordsSql(namedTextSql('$3')), '$2'), [
           paths,
           target.runId,
           names,

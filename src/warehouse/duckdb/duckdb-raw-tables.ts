@@ -22,14 +22,14 @@
 //
 // A file that is not valid UTF-8 is named with its first bad line, as the COPY engines do.
 import { readFileSync } from 'node:fs';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
 import { HarmonizeError, inputError } from '../../errors.js';
 import { splitRecordBytes } from '../record-splitter.js';
 import { quoteIdent } from '../sql-common.js';
 import type { RawFile, RawRelation } from '../warehouse.js';
 import { LARGE_FILE_BYTES, pieces, startsWithJsonLine } from './duckdb-pieces.js';
-import { givenTextSql, pieceRecordsSql, rawRecordsSql, readTextSql, renamedSql } from './duckdb-raw.js';
+import { givenTextSql, namedTextSql, pieceRecordsSql, rawRecordsSql, readTextSql } from './duckdb-raw.js';
 
 export type Runner = <T>(fn: () => Promise<T>, sql?: string) => Promise<T>;
 
@@ -104,11 +104,11 @@ export class RawTables {
     const table = sideBySide ? `${SCRATCH}.${name}` : name;
     await this.o.conn.run(`CREATE ${sideBySide ? '' : 'TEMP '}TABLE ${table} ${RAW_COLUMNS}`);
     try {
-      if (sideBySide) await this.sideBySide(runs, small, pieced, table, seq, reader);
+      if (sideBySide) await this.sideBySide(runs, small, pieced, table, reader);
       else {
         await this.readSmall(this.o.conn, small, table);
         await this.readPieces(this.o.conn, piecesOf(pieced, this.pieceBytes()), table, reader);
-        if (large.length > 0) await this.readRun(this.o.conn, large, table, seq, reader);
+        if (large.length > 0) await this.readRun(this.o.conn, large, table, reader);
       }
     } catch (e) {
       await this.drop(table);
@@ -148,7 +148,6 @@ export class RawTables {
     small: RawFile[],
     pieced: RawFile[],
     table: string,
-    seq: number,
     direct: DirectReader | undefined,
   ): Promise<void> {
     const helpers = Math.max(runs.length, pieced.length > 0 ? this.o.threads - 1 : 0);
@@ -168,7 +167,7 @@ export class RawTables {
           stopOnFailure(
             (async () => {
               const files = runs[i];
-              if (files) await this.readRun(conn, files, table, seq, direct);
+              if (files) await this.readRun(conn, files, table, direct);
               await this.readPieces(conn, shared, table, direct);
             })(),
           ),
@@ -195,23 +194,24 @@ export class RawTables {
     conn: DuckDBConnection,
     files: RawFile[],
     table: string,
-    seq: number,
     direct: DirectReader | undefined,
   ): Promise<void> {
     if (direct && (await direct.files(conn, files))) return;
-    const names = await namesTable(conn, files, quoteIdent(`_hz_raw_files_${seq}`));
-    const records = rawRecordsSql(readTextSql);
-    try {
-      await this.read(conn, files, `INSERT INTO ${table} ${names ? renamedSql(records, names) : records}`);
-    } finally {
-      if (names) await conn.run(`DROP TABLE IF EXISTS ${names}`);
-    }
+    if (files.every((f) => f.localPath === f.sourceFile))
+      return this.read(conn, files, `INSERT INTO ${table} ${rawRecordsSql(readTextSql)}`);
+    const names = listValue(files.map((f) => f.sourceFile));
+    await this.read(conn, files, `INSERT INTO ${table} ${rawRecordsSql(namedTextSql('$2'))}`, [names]);
   }
 
-  /** The records of files, read by read_text on conn, by sql (an INSERT of readTextSql's records). */
-  private async read(conn: DuckDBConnection, files: RawFile[], sql: string): Promise<void> {
+  /** The records of files, read by read_text on conn, by sql (an INSERT of their records; $1 the paths, more after). */
+  private async read(
+    conn: DuckDBConnection,
+    files: RawFile[],
+    sql: string,
+    more: DuckDBValue[] = [],
+  ): Promise<void> {
     try {
-      await this.o.run(() => conn.run(sql, [listValue(files.map((f) => f.localPath))]), sql);
+      await this.o.run(() => conn.run(sql, [listValue(files.map((f) => f.localPath)), ...more]), sql);
     } catch (e) {
       throw tooLarge(e, files, this.o.largeFileBytes ?? LARGE_FILE_BYTES) ?? (await utf8Error(e, files));
     }
@@ -361,20 +361,6 @@ export function consecutiveRuns(files: RawFile[], n: number): RawFile[][] {
   }
   if (run.length > 0) runs.push(run);
   return runs;
-}
-
-/** The (local_path, source_file) table renamedSql joins, when some files were fetched. */
-async function namesTable(
-  conn: DuckDBConnection,
-  files: RawFile[],
-  table: string,
-): Promise<string | undefined> {
-  if (files.every((f) => f.localPath === f.sourceFile)) return undefined;
-  await conn.run(`CREATE TEMP TABLE ${table} AS SELECT unnest($1) AS local_path, unnest($2) AS source_file`, [
-    listValue(files.map((f) => f.localPath)),
-    listValue(files.map((f) => f.sourceFile)),
-  ]);
-  return table;
 }
 
 /**

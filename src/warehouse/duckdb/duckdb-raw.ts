@@ -33,21 +33,13 @@ const startsAfterSpaces = (x: string, prefix: string) =>
 export const readTextSql = `SELECT t.filename AS source_file, t.content FROM read_text($1) t`;
 
 /**
- * Records whose source_file is a local path (rawRecordsSql over readTextSql), named as the table
- * filesTable (local_path, source_file) records them: the files of a source fetched to local disk.
- * Joined on the records, not on the files' contents: a join of read_text's contents ran out of
- * memory on 185 MiB of fetched log files (the ×100 sample's, gzipped) under the default cap and
- * under 512 MB; joined on the records they load in 664 MiB of RSS.
+ * The files read_text($1) reads, named by the list parameter names (source names in the order of
+ * the local paths in $1): the files of a source fetched to local disk. A lookup per file, not a
+ * join: a join on read_text's contents ran out of memory on 185 MiB of fetched log files (the
+ * ×100 sample's, gzipped) under the default cap and under 512 MB.
  */
-export function renamedSql(recordsSql: string, filesTable: string): string {
-  return `SELECT f.source_file, r.source_line, r.raw FROM (${recordsSql}) r JOIN ${filesTable} f ON f.local_path = r.source_file`;
-}
-
-/**
- * The files read_text($1) reads, named by the list $3 (source names in the order of the local
- * paths in $1): a lookup per file, not a join, which would need the contents on one side.
- */
-export const namedTextSql = `SELECT list_extract($3, list_position($1, t.filename)) AS source_file, t.content FROM read_text($1) t`;
+export const namedTextSql = (names: string) =>
+  `SELECT list_extract(${names}, list_position($1, t.filename)) AS source_file, t.content FROM read_text($1) t`;
 
 /** Files whose names and contents are the list parameters $1 and $2, as (source_file, content). */
 export const givenTextSql = `SELECT unnest($1) AS source_file, unnest($2) AS content`;
