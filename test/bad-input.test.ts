@@ -97,10 +97,12 @@ describe.each(engines)('on $name', (engine) => {
         JSON.stringify(event({ ts: 1541105831001, registration: undefined, location: undefined })),
         // Good: text that only looks like JSON (the fast parse sends it to the full one).
         JSON.stringify(event({ ts: 1541105831002, song: '[Untitled]', artist: '{Braces}' })),
+        // Bad: a text field holding an array (its raw text holds a [, so the fast parse tests for it).
+        JSON.stringify(event({ ts: 1541105831003, artist: ['Various', 'Artists'] })),
       ];
       await f.dir.write('logs/2018/11/2018-11-01-events.json', lines.join('\n'));
       const s = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
-      expect(s.records.events).toEqual({ staged: 4, rejected: 6 });
+      expect(s.records.events).toEqual({ staged: 4, rejected: 7 });
       const rejects = await f.wh.query<{ source_line: number; reason: string; message: string; raw: string }>(
         `SELECT source_line, reason, message, raw FROM rejected_records ORDER BY source_line`,
       );
@@ -111,8 +113,10 @@ describe.each(engines)('on $name', (engine) => {
         [6, 'bad_type'],
         [7, 'bad_type'],
         [8, 'bad_type'],
+        [13, 'bad_type'],
       ]);
       expect(rejects[2]?.message).toContain('"ts"');
+      expect(rejects[6]?.message).toContain('"artist"');
       expect(rejects[4]?.message).toContain('"userId"');
       expect(rejects[5]?.message).toContain('"sessionId"');
       expect(rejects[0]?.raw).toBe(lines[1]);
