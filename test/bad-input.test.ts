@@ -116,9 +116,9 @@ describe.each(engines)('on $name', (engine) => {
         [13, 'bad_type'],
       ]);
       expect(rejects[2]?.message).toContain('"ts"');
-      expect(rejects[6]?.message).toContain('"artist"');
       expect(rejects[4]?.message).toContain('"userId"');
       expect(rejects[5]?.message).toContain('"sessionId"');
+      expect(rejects[6]?.message).toContain('"artist"');
       expect(rejects[0]?.raw).toBe(lines[1]);
       const staged = await f.wh.query(`SELECT _source_line FROM staging_events ORDER BY 1`);
       expect(staged).toEqual([
