@@ -13,11 +13,16 @@
 // The direct load's records per file are counted from the staging table's new rows: a fresh
 // load's shadow table has nothing deleted, so the rows a batch added are those after the largest
 // rowid before it.
+//
+// A statement that failed in its COMMIT (out of memory there) may have left the staging table
+// damaged in memory, a DuckDB 1.5.5 fault (duckdb-mend.ts): after a failure the table is checked,
+// and rebuilt from its rows when it is damaged, before the load goes on.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
 import type { RawFile, RawRelation, TypedLoad, TypedTarget } from '../warehouse.js';
 import { traceNote } from '../trace.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { damaged, failedInCommit, rebuildTable } from './duckdb-mend.js';
 import { directInsertSql } from './duckdb-parse.js';
 import { namedTextSql, readTextSql, untrimmedPieceSql, untrimmedRecordsSql } from './duckdb-raw.js';
 import type { DirectReader, RawTables, Runner } from './duckdb-raw-tables.js';
@@ -32,6 +37,7 @@ export class DirectLoads {
   /** Set by the first statement that fails: the rest of this warehouse's loads go the raw way. */
   private off = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private mended: Promise<void> | undefined;
 
   constructor(private readonly o: DirectOptions) {}
 
@@ -63,6 +69,7 @@ export class DirectLoads {
         // memory cap the two did not fit together.
         this.inFlight.delete(pending);
         await Promise.allSettled([...this.inFlight]);
+        await this.mendAfter(e, target.table);
         return false;
       } finally {
         this.inFlight.delete(pending);
@@ -92,6 +99,20 @@ export class DirectLoads {
       if (left === 0) await rest.dispose();
     }
     return { loaded, records, ...(left > 0 ? { rest, restRecords: left } : {}) };
+  }
+
+  /**
+   * After a failed statement (and those beside it): rebuilds table when it is damaged, or the
+   * failure was a COMMIT's. Once, however many failed side by side.
+   */
+  private mendAfter(e: unknown, table: string): Promise<void> {
+    this.mended ??= (async () => {
+      const { conn, run } = this.o;
+      if (!failedInCommit(e) && !(await damaged(conn, run, table))) return;
+      await rebuildTable(conn, run, table);
+      traceNote(`direct load: ${table} rebuilt after a failed statement`);
+    })();
+    return this.mended;
   }
 
   private async lastRowid(table: string): Promise<number> {
