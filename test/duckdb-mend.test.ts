@@ -99,6 +99,23 @@ describe('a COMMIT out of memory (DuckDB 1.5.5)', () => {
   });
 });
 
+describe('rebuildTable', () => {
+  it('leaves the table and no copy behind when the copy fails', async () => {
+    const dir = await tempDir('hz-mend-');
+    cleanups.push(() => dir.cleanup());
+    const instance = await DuckDBInstance.create(join(dir.path, 'wh.duckdb'));
+    cleanups.push(() => Promise.resolve(instance.closeSync()));
+    const conn = await instance.connect();
+    await conn.run(`CREATE TABLE t AS ${rows(100, 5, 0)}`);
+    const failing = <T>(fn: () => Promise<T>, sql?: string) =>
+      sql?.startsWith('INSERT') ? Promise.reject(new Error('Out of Memory Error: in the copy')) : fn();
+    await expect(rebuildTable(conn, failing, '"t"')).rejects.toThrow(/in the copy/);
+    const tables = (await conn.runAndReadAll('SELECT table_name FROM duckdb_tables() ORDER BY 1')).getRows();
+    expect(tables).toEqual([['t']]);
+    expect((await conn.runAndReadAll('SELECT count(*)::INTEGER FROM t')).getRows()).toEqual([[100]]);
+  });
+});
+
 describe('failedInCommit', () => {
   it('tells a failed COMMIT, also wrapped, from other failures', () => {
     const commit = new Error('TransactionContext Error: Failed to commit: could not allocate block');

@@ -43,8 +43,14 @@ export async function rebuildTable(conn: DuckDBConnection, run: Runner, table: s
     (c) => `${quoteIdent(c.column_name)} ${c.column_type}${c.null === 'NO' ? ' NOT NULL' : ''}`,
   );
   await exec(`DROP TABLE IF EXISTS ${copy}`);
-  await exec(`CREATE TABLE ${copy} (${defs.join(', ')})`);
-  await exec(`INSERT INTO ${copy} SELECT * FROM ${table} ORDER BY rowid`);
+  try {
+    await exec(`CREATE TABLE ${copy} (${defs.join(', ')})`);
+    await exec(`INSERT INTO ${copy} SELECT * FROM ${table} ORDER BY rowid`);
+  } catch (e) {
+    // Out of memory again, say: the run fails, and leaves no copy behind.
+    await exec(`DROP TABLE IF EXISTS ${copy}`).catch(() => undefined);
+    throw e;
+  }
   await exec(`DROP TABLE ${table}`);
   await exec(`ALTER TABLE ${copy} RENAME TO ${table}`);
 }
