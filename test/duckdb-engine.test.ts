@@ -281,6 +281,45 @@ describe('DuckDB engine', () => {
     await wh.execute('CHECKPOINT');
   });
 
+  it('after a COMMIT out of memory: a warehouse error, then every table checked before the next statement', async () => {
+    // The fault and its mend are reproduced in duckdb-mend.test.ts; here, the warehouse's wiring:
+    // a transaction's COMMIT fails with that message (the driver's run, rolled back and failed).
+    const wh = await warehouse();
+    await wh.execute('CREATE TABLE t (a INTEGER)');
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const original = DuckDBConnection.prototype.run;
+    vi.spyOn(DuckDBConnection.prototype, 'run').mockImplementation(async function (
+      this: DuckDBConnection,
+      ...args: Parameters<typeof original>
+    ) {
+      if (args[0] !== 'COMMIT') return original.apply(this, args);
+      await original.call(this, 'ROLLBACK');
+      throw new Error(
+        'TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB',
+      );
+    });
+    const reads = vi.spyOn(DuckDBConnection.prototype, 'runAndReadAll');
+    const failed = await wh
+      .transaction(() => wh.execute('INSERT INTO t VALUES (1)'))
+      .catch((e: unknown) => e as HarmonizeError);
+    expect(failed).toBeInstanceOf(HarmonizeError);
+    expect((failed as HarmonizeError).exitCode).toBe(3);
+    expect((failed as HarmonizeError).message).toMatch(
+      /^DuckDB ran out of memory under its 448MB cap \(TransactionContext Error: Failed to commit/,
+    );
+    // Nothing checked inside the failed transaction (its ROLLBACK), all of it before the next call.
+    expect(reads).not.toHaveBeenCalled();
+    expect(await wh.query('SELECT count(*)::INTEGER AS n FROM t')).toEqual([{ n: 0 }]);
+    const sql = reads.mock.calls.map((c) => String(c[0]));
+    expect(sql[0]).toMatch(/FROM duckdb_tables\(\)/);
+    expect(sql.filter((q) => q.includes('pragma_storage_info'))).toHaveLength(1);
+    expect(sql.at(-1)).toBe('SELECT count(*)::INTEGER AS n FROM t');
+    // Checked once: the next call goes straight to its statement.
+    reads.mockClear();
+    await wh.query('SELECT 1 AS one');
+    expect(reads.mock.calls.map((c) => String(c[0]))).toEqual(['SELECT 1 AS one']);
+  });
+
   it('keeps a daily run off the direct load: a failed statement would end its transaction', async () => {
     const dir = await folder();
     await dir.write('songs/A/s1.json', songAFile());

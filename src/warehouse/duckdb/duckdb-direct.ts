@@ -16,7 +16,8 @@
 //
 // A statement that failed in its COMMIT (out of memory there) may have left the staging table
 // damaged in memory, a DuckDB 1.5.5 fault (duckdb-mend.ts): after a failure the table is checked,
-// and rebuilt from its rows when it is damaged, before the load goes on.
+// and rebuilt from its rows when it is damaged, before the load goes on. (The warehouse's guard,
+// duckdb-guard.ts, checks every table again before its next call.)
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
 import type { RawFile, RawRelation, TypedLoad, TypedTarget } from '../warehouse.js';

@@ -18,6 +18,7 @@ import { appendWithAppender } from './duckdb-append.js';
 import { RawTables, SCRATCH } from './duckdb-raw-tables.js';
 import { toJsRow } from './duckdb-values.js';
 import { traced } from '../trace.js';
+import { CommitGuard, duckdbError } from './duckdb-guard.js';
 
 export interface DuckDbOptions {
   path: string;
@@ -123,6 +124,7 @@ class DuckDbWarehouse implements Warehouse {
   private readonly raw: RawTables;
   private readonly direct: DirectLoads | undefined;
   private inTransaction = false;
+  private readonly guard: CommitGuard;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -132,6 +134,7 @@ class DuckDbWarehouse implements Warehouse {
   ) {
     this.description = `duckdb:${opts.path}`;
     this.memoryLimit = opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    this.guard = new CommitGuard({ conn, run: (fn, sql) => this.wrap(fn, sql), where: this.description });
     this.raw = new RawTables({
       instance,
       conn,
@@ -146,11 +149,13 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    await this.ready();
     const reader = await this.wrap(() => this.conn.runAndReadAll(sql, params.map(toDuck)), sql);
     return reader.getRowObjectsJS().map((r) => toJsRow(r) as T);
   }
 
   async execute(sql: string, params: SqlValue[] = []): Promise<number> {
+    await this.ready();
     const result = await this.wrap(() => this.conn.run(sql, params.map(toDuck)), sql);
     return result.rowsChanged;
   }
@@ -161,6 +166,7 @@ class DuckDbWarehouse implements Warehouse {
    */
   async appendRows(table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
     if (rows.length === 0) return;
+    await this.ready();
     const appended =
       rows.length >= APPENDER_MIN_ROWS &&
       (await this.wrap(() => appendWithAppender(this.conn, table, columns, rows), `APPEND ${table}`));
@@ -173,6 +179,7 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.ready();
     this.inTransaction = true;
     try {
       return await inTransaction((sql) => this.execute(sql), fn);
@@ -181,12 +188,14 @@ class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  rawRecords(files: RawFile[]): Promise<RawRelation> {
+  async rawRecords(files: RawFile[]): Promise<RawRelation> {
+    await this.ready();
     return this.raw.load(files);
   }
 
-  loadTypedRecords(files: RawFile[], target: TypedTarget): Promise<TypedLoad | undefined> {
-    return this.direct?.load(files, target) ?? Promise.resolve(undefined);
+  async loadTypedRecords(files: RawFile[], target: TypedTarget): Promise<TypedLoad | undefined> {
+    await this.ready();
+    return this.direct?.load(files, target);
   }
 
   lock(): Promise<() => Promise<void>> {
@@ -201,25 +210,18 @@ class DuckDbWarehouse implements Warehouse {
     return Promise.resolve();
   }
 
-  /**
-   * Driver errors wrapped once. Running out of memory under the cap is the user's to fix, not a
-   * bug: a warehouse error (exit 3) saying how.
-   */
+  /** Driver errors wrapped once; the guard is told of each. */
   private async wrap<T>(fn: () => Promise<T>, sql?: string): Promise<T> {
     try {
       return await traced(sql, fn);
     } catch (e) {
-      const message = (e as Error).message;
-      if (/Out of Memory Error/.test(message))
-        throw warehouseError(
-          `DuckDB ran out of memory under its ${this.memoryLimit} cap (${message.split('\n')[0] ?? ''})`,
-          {
-            where: this.description,
-            hint: 'raise the cap with ?memory_limit=2GB in the warehouse URL, or use fewer threads (&threads=1)',
-            cause: e,
-          },
-        );
-      throw new Error(`DuckDB: ${message}`, { cause: e });
+      this.guard.failed(e);
+      throw duckdbError(e, this.memoryLimit, this.description);
     }
+  }
+
+  /** Before a call's statements: the tables mended after a failed COMMIT (duckdb-guard.ts). */
+  private ready(): Promise<void> {
+    return this.inTransaction ? Promise.resolve() : this.guard.ready();
   }
 }
