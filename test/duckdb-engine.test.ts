@@ -228,8 +228,9 @@ describe('DuckDB engine', () => {
   it('rebuilds the staging table when a direct statement fails in its COMMIT, and loads as the raw way does', async () => {
     // DuckDB 1.5.5 can leave a table damaged when a COMMIT runs out of memory (duckdb-mend.test.ts
     // reproduces that; it needs the whole cap held, which a load cannot arrange on cue). Here the
-    // fifth direct statement runs, is rolled back and fails with that COMMIT's message: the load
-    // must rebuild the table once, keep counting the batch's rows right, and stage as without it.
+    // fifth direct statement's COMMIT is rolled back and fails with that COMMIT's message: no
+    // direct statement may commit after it, the load must rebuild the table once, keep counting
+    // the batch's rows right, and stage as without it.
     const dir = await folder();
     await dir.write('songs/A/s1.json', songAFile());
     for (let d = 1; d <= 9; d++) {
@@ -244,14 +245,23 @@ describe('DuckDB engine', () => {
     // eslint-disable-next-line @typescript-eslint/unbound-method
     const original = DuckDBConnection.prototype.run;
     let direct = 0;
+    const lastDirect = new Map<DuckDBConnection, number>();
+    let failedAt = -1;
     const run = vi.spyOn(DuckDBConnection.prototype, 'run').mockImplementation(async function (
       this: DuckDBConnection,
       ...args: Parameters<typeof original>
     ) {
       const [sql] = args;
-      if (!sql.includes('not a usual record') || ++direct !== 5) return original.apply(this, args);
-      await original.call(this, 'BEGIN');
-      await original.apply(this, args);
+      if (sql.includes('not a usual record')) {
+        lastDirect.set(this, ++direct);
+        // The others are slower: the one beside the fifth is still running when its COMMIT begins.
+        if (direct !== 5) await new Promise((r) => setTimeout(r, 100));
+      }
+      if (sql !== 'COMMIT' || lastDirect.get(this) !== 5) return original.apply(this, args);
+      lastDirect.delete(this);
+      failedAt = run.mock.calls.length - 1;
+      // Slow to fail, as a COMMIT that runs out of memory is: the statement beside it is done.
+      await new Promise((r) => setTimeout(r, 400));
       await original.call(this, 'ROLLBACK');
       throw new Error(
         'TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB',
@@ -261,10 +271,15 @@ describe('DuckDB engine', () => {
     const summary = await etl(wh, dir, 24 * 1024);
     const sql = run.mock.calls.map((c) => String(c[0]));
     // Statement 1 reads the song file; then batches of two days, read side by side. The fifth
-    // (day 4) fails beside day 3's, whose rows are counted after the rebuild. Then the load is
-    // off the direct way.
+    // (day 4) fails in its COMMIT beside day 3's, which rolls back rather than commit after it;
+    // both days go the raw way. Then the load is off the direct way.
     expect(direct).toBe(5);
     expect(sql.filter((q) => q.startsWith('CREATE TABLE "_hz_mended"'))).toHaveLength(1);
+    // Between the failed COMMIT and the rebuild, nothing committed: the statement beside it
+    // rolled back (or had committed before).
+    const rebuiltAt = sql.findIndex((q) => q.startsWith('CREATE TABLE "_hz_mended"'));
+    expect(failedAt).toBeGreaterThan(0);
+    expect(sql.slice(failedAt + 1, rebuiltAt).filter((q) => q === 'COMMIT')).toEqual([]);
     expect(summary.records).toEqual(plain.records);
     expect(summary.records.events).toEqual({ staged: 9 * 30, rejected: 0 });
     expect(await lineage(wh)).toEqual(await lineage(plainWh));

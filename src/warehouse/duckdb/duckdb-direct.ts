@@ -16,8 +16,10 @@
 //
 // A statement that failed in its COMMIT (out of memory there) may have left the staging table
 // damaged in memory, a DuckDB 1.5.5 fault (duckdb-mend.ts): after a failure the table is checked,
-// and rebuilt from its rows when it is damaged, before the load goes on. (The warehouse's guard,
-// duckdb-guard.ts, checks every table again before its next call.)
+// and rebuilt from its rows when it is damaged, before the load goes on. The statements beside it
+// commit one at a time, and none after a failed COMMIT (insert, below), so no rows are appended to
+// a damaged table. (The warehouse's guard, duckdb-guard.ts, checks every table again before its
+// next call.)
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
 import type { RawFile, RawRelation, TypedLoad, TypedTarget } from '../warehouse.js';
@@ -39,6 +41,10 @@ export class DirectLoads {
   private off = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private mended: Promise<void> | undefined;
+  /** The last COMMIT of a direct statement: each waits for the one before. */
+  private commits: Promise<void> = Promise.resolve();
+  /** The error of a COMMIT that failed: no direct statement commits after it. */
+  private failedCommit: unknown;
 
   constructor(private readonly o: DirectOptions) {}
 
@@ -55,12 +61,12 @@ export class DirectLoads {
       directInsertSql(relation, target.spec, duckdbDialect.type, target, runParam);
     const attempt = async (conn: DuckDBConnection, sql: string, params: DuckDBValue[]) => {
       if (this.off) return false;
-      const pending = this.o.run(() => conn.run(sql, params), sql);
+      const pending = this.insert(conn, sql, params);
       this.inFlight.add(pending);
       try {
         // Awaited first: `loaded += await …` would read loaded before the wait, and lose what
         // the other connections' statements added meanwhile.
-        const { rowsChanged } = await pending;
+        const rowsChanged = await pending;
         loaded += rowsChanged;
         return true;
       } catch (e) {
@@ -100,6 +106,40 @@ export class DirectLoads {
       if (left === 0) await rest.dispose();
     }
     return { loaded, records, ...(left > 0 ? { rest, restRecords: left } : {}) };
+  }
+
+  /**
+   * One direct statement in a transaction of its own, committed one at a time. Once a COMMIT has
+   * failed, none of the others commits: their rows would be appended to a table that COMMIT may
+   * have damaged, and read back as the failed insert's values (duckdb-mend.ts). They roll back
+   * instead, and their files go the raw way too, after the table is mended. Returns its rows.
+   */
+  private async insert(conn: DuckDBConnection, sql: string, params: DuckDBValue[]): Promise<number> {
+    const exec = (q: string, p?: DuckDBValue[]) => this.o.run(() => conn.run(q, p), q);
+    await exec('BEGIN');
+    try {
+      const { rowsChanged } = await exec(sql, params);
+      const commit = this.commits.then(async () => {
+        if (this.failedCommit !== undefined)
+          throw new Error('rolled back: the COMMIT of a statement beside it failed', {
+            cause: this.failedCommit,
+          });
+        try {
+          await exec('COMMIT');
+        } catch (e) {
+          this.failedCommit = e;
+          this.off = true;
+          throw e;
+        }
+      });
+      this.commits = commit.catch(() => undefined);
+      await commit;
+      return rowsChanged;
+    } catch (e) {
+      // Still open unless the COMMIT ran (a failed COMMIT ends the transaction).
+      await exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   /**
