@@ -141,6 +141,17 @@ describe('a COMMIT out of memory (DuckDB 1.5.5)', () => {
     expect(await digest()).toEqual(before);
     await expect(conn.run(`INSERT INTO t VALUES (NULL, 1, 'z')`)).rejects.toThrow(/NOT NULL/);
   });
+  it('is mended in one transaction: a checkpoint its COMMIT sets off finds the table whole', async () => {
+    const { conn, error, before, digest } = await failedCommit();
+    expect(failedInCommit(error)).toBe(true);
+    // Every COMMIT that writes to the log now checkpoints as it ends.
+    await conn.run(`SET checkpoint_threshold = '1KB'`);
+    await rebuildTable(conn, run, '"t"');
+    expect(await damaged(conn, run, '"t"')).toBe(false);
+    expect(await digest()).toEqual(before);
+    await conn.run(`INSERT INTO t VALUES ('after', 7, 'after')`);
+    expect((await lastRows(conn)).slice(-1)).toEqual([[50000, 'after', 7, 'after']]);
+  });
 });
 
 describe('the guard after a failed COMMIT (duckdb-guard.ts)', () => {
@@ -168,6 +179,20 @@ describe('the guard after a failed COMMIT (duckdb-guard.ts)', () => {
     const count = runner.seen.length;
     await guard.ready();
     expect(runner.seen.length).toBe(count);
+  });
+
+  it('lets a DROP TABLE go ahead unmended, and finds nothing to rebuild once the damaged table is dropped', async () => {
+    const { conn, error } = await failedCommit();
+    const runner = failingRunner(undefined);
+    const guard = new CommitGuard({ conn, run: runner.run, where: 'duckdb:test' });
+    guard.failed(error);
+    await guard.ready('DROP TABLE IF EXISTS "t"');
+    expect(runner.seen).toEqual([]);
+    await conn.run('DROP TABLE "t"');
+    await guard.ready('SELECT 1');
+    expect(runner.seen.filter((sql) => /_hz_mended/.test(sql))).toEqual([]);
+    expect(runner.seen.some((sql) => /duckdb_tables\(\)/.test(sql))).toBe(true);
+    await conn.run('CHECKPOINT');
   });
 
   it('checks nothing after other failures', async () => {

@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HarmonizeError } from '../src/errors.js';
+import { LocalSource } from '../src/extract/local-source.js';
+import { runEtl } from '../src/pipeline/etl.js';
 import type { CheckSpec } from '../src/quality/checks.js';
 import { event, jsonLines, songAFile } from './support/data.js';
 import { starSnapshot, type DuckFixture } from './support/duckdb.js';
@@ -55,6 +57,41 @@ describe.each(engines)('on $name', (engine) => {
       expect(await tableNames()).toEqual([]);
       const runs = await f.wh.query(`SELECT status FROM harmonize_runs`);
       expect(runs).toEqual([{ status: 'failed' }]);
+    });
+
+    it('reports its own error when dropping the shadow tables fails too', async () => {
+      await writeInput();
+      // The drops after the failed check fail: the check's error is what the run reports.
+      const failingDrops = new Proxy(f.wh, {
+        get(target, key) {
+          if (key === 'execute')
+            return (sql: string, params?: unknown[]) =>
+              /^DROP TABLE/i.test(sql) && /_hz_next/.test(sql) && dropsFail
+                ? Promise.reject(new Error('cannot drop'))
+                : target.execute(sql, params as never);
+          return Reflect.get(target, key) as unknown;
+        },
+      });
+      let dropsFail = false;
+      const run = runEtl(
+        new Proxy(failingDrops, {
+          get(target, key) {
+            if (key === 'transaction')
+              return <T>(fn: () => Promise<T>) =>
+                target.transaction(fn).catch((e: unknown) => {
+                  dropsFail = true;
+                  throw e;
+                });
+            return Reflect.get(target, key) as unknown;
+          },
+        }),
+        { songs: new LocalSource(songs()), logs: new LocalSource(logs()), checks: [failing] },
+      );
+      const err = await run.catch((e: unknown) => e);
+      expect(dropsFail).toBe(true);
+      expect(err).toBeInstanceOf(HarmonizeError);
+      expect((err as HarmonizeError).exitCode).toBe(1);
+      expect((err as HarmonizeError).message).toMatch(/quality checks failed: always fails/);
     });
 
     it('on a full refresh leaves the earlier load exactly as it was', async () => {

@@ -113,9 +113,12 @@ async function bySwap(ctx: RunContext, input: LoadInput): Promise<void> {
         finish(ctx, wh, input.planned, counts, input.fingerprints, { fresh: true }),
       );
     });
-  } finally {
-    await dropShadows(wh);
+  } catch (e) {
+    // The run's own error is the one to report, not a failure to clean up after it.
+    await dropShadows(wh).catch(() => undefined);
+    throw e;
   }
+  await dropShadows(wh);
 }
 
 /**

@@ -34,6 +34,8 @@ export interface DirectOptions {
   conn: DuckDBConnection;
   raw: RawTables;
   run: Runner;
+  /** A connection of its own, for the rebuild's transaction: the main one may be reading beside it. */
+  connect: () => Promise<DuckDBConnection>;
 }
 
 export class DirectLoads {
@@ -150,7 +152,12 @@ export class DirectLoads {
     this.mended ??= (async () => {
       const { conn, run } = this.o;
       if (!failedInCommit(e) && !(await damaged(conn, run, table))) return;
-      await rebuildTable(conn, run, table);
+      const own = await this.o.connect();
+      try {
+        await rebuildTable(own, run, table);
+      } finally {
+        own.closeSync();
+      }
       traceNote(`direct load: ${table} rebuilt after a failed statement`);
     })();
     return this.mended;

@@ -34,6 +34,8 @@ export function duckdbError(e: unknown, memoryLimit: string, where: string): Err
  * fails that call, and the next call checks again. A rebuild that fails fails every later call: an
  * append to a damaged table would write wrong values, and the file holds what was committed.
  */
+const DROP_TABLE = /^\s*DROP\s+TABLE\b/i;
+
 export class CommitGuard {
   private due = false;
   private mending: Promise<void> | undefined;
@@ -45,9 +47,13 @@ export class CommitGuard {
     if (failedInCommit(e)) this.due = true;
   }
 
-  async ready(): Promise<void> {
+  /**
+   * Before a call's statements. A DROP TABLE goes ahead unmended: it appends to no table, and a
+   * damaged table it drops (a fresh load's shadow, say) then needs no rebuild.
+   */
+  async ready(sql?: string): Promise<void> {
     if (this.broken) throw this.broken;
-    if (!this.due) return;
+    if (!this.due || (sql !== undefined && DROP_TABLE.test(sql))) return;
     this.mending ??= this.mend().finally(() => (this.mending = undefined));
     await this.mending;
   }

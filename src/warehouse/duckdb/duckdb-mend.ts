@@ -74,7 +74,8 @@ export async function damagedTables(conn: DuckDBConnection, run: Runner): Promis
 /**
  * Replaces table by a copy of its rows: same columns, types and NOT NULLs, rows in rowid order, so
  * in a table with no row deleted a rowid read before still marks the same row. A quoted name is
- * taken as in the default schema.
+ * taken as in the default schema. Runs a transaction on conn: no other statement may use conn
+ * meanwhile.
  */
 export async function rebuildTable(
   conn: DuckDBConnection,
@@ -91,15 +92,19 @@ export async function rebuildTable(
   const defs = columns.map(
     (c) => `${quoteIdent(c.column_name)} ${c.column_type}${c.null === 'NO' ? ' NOT NULL' : ''}`,
   );
-  await exec(`DROP TABLE IF EXISTS ${copy}`);
+  // One transaction: a checkpoint that a COMMIT sets off (the copy's, say) must not find the
+  // damaged table still there, and a copy that fails leaves nothing behind.
+  await exec('BEGIN');
   try {
+    await exec(`DROP TABLE IF EXISTS ${copy}`);
     await exec(`CREATE TABLE ${copy} (${defs.join(', ')})`);
     await exec(`INSERT INTO ${copy} SELECT * FROM ${name} ORDER BY rowid`);
+    await exec(`DROP TABLE ${name}`);
+    await exec(`ALTER TABLE ${copy} RENAME TO ${typeof table === 'string' ? table : quoteIdent(table.name)}`);
+    await exec('COMMIT');
   } catch (e) {
-    // Out of memory again, say: the run fails, and leaves no copy behind.
-    await exec(`DROP TABLE IF EXISTS ${copy}`).catch(() => undefined);
+    // Out of memory again, say: the run fails, and leaves the table as it was and no copy.
+    await exec('ROLLBACK').catch(() => undefined);
     throw e;
   }
-  await exec(`DROP TABLE ${name}`);
-  await exec(`ALTER TABLE ${copy} RENAME TO ${typeof table === 'string' ? table : quoteIdent(table.name)}`);
 }

@@ -25,9 +25,19 @@ function trimWs(x: string): string {
   return `CASE WHEN ${edges} THEN trim(${x}, ${ws}) ELSE ${x} END`;
 }
 
+/**
+ * terms[0] AND terms[1] AND …, each evaluated only where the ones before it hold. DuckDB reorders
+ * the terms of an AND by their measured cost as it runs (adaptive filters), and in some runs it put
+ * the whole-file trim of the pretty-object test before json_valid: every JSON Lines file was then
+ * trimmed and decoded whole (callgrind, 200 ×1000 log files: 96 M more instructions, 14 % of the
+ * direct statement). A CASE keeps the order.
+ */
+const inOrder = (...terms: string[]): string =>
+  terms.reduceRight((rest, term) => `CASE WHEN ${term} THEN ${rest} ELSE false END`);
+
 /** starts_with(ltrim(x), prefix): ltrim (spaces only) runs only when x starts with a space. */
 const startsAfterSpaces = (x: string, prefix: string) =>
-  `(starts_with(${x}, '${prefix}') OR (starts_with(${x}, ' ') AND starts_with(ltrim(${x}), '${prefix}')))`;
+  `(starts_with(${x}, '${prefix}') OR ${inOrder(`starts_with(${x}, ' ')`, `starts_with(ltrim(${x}), '${prefix}')`)})`;
 
 /** The files read_text($1) reads, as (source_file, content): the local path is the name. */
 export const readTextSql = `SELECT t.filename AS source_file, t.content FROM read_text($1) t`;
@@ -70,8 +80,8 @@ function fileRecsSql(filesSql: string): string {
   const content = `CASE WHEN starts_with(t.content, ${bom}) THEN ltrim(t.content, ${bom}) ELSE t.content END`;
   const files = `SELECT t.source_file, ${content} AS content FROM (${filesSql}) t`;
   const recs = `CASE
-      WHEN ${startsAfterSpaces('content', '[')} AND json_valid(content) THEN CAST(json_extract(content, '$[*]') AS VARCHAR[])
-      WHEN ${startsAfterSpaces('content', '{')} AND json_valid(content) AND contains(trim(content, ${ws}), chr(10)) THEN [content]
+      WHEN ${inOrder(startsAfterSpaces('content', '['), 'json_valid(content)')} THEN CAST(json_extract(content, '$[*]') AS VARCHAR[])
+      WHEN ${inOrder(startsAfterSpaces('content', '{'), 'json_valid(content)', `contains(trim(content, ${ws}), chr(10))`)} THEN [content]
       ELSE string_split(content, chr(10)) END`;
   return `SELECT source_file, ${recs} AS recs FROM (${files})`;
 }

@@ -145,7 +145,12 @@ class DuckDbWarehouse implements Warehouse {
       inTransaction: () => this.inTransaction,
     });
     if (opts.direct !== false)
-      this.direct = new DirectLoads({ conn, raw: this.raw, run: (fn, sql) => this.wrap(fn, sql) });
+      this.direct = new DirectLoads({
+        conn,
+        raw: this.raw,
+        run: (fn, sql) => this.wrap(fn, sql),
+        connect: () => instance.connect(),
+      });
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
@@ -155,7 +160,7 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async execute(sql: string, params: SqlValue[] = []): Promise<number> {
-    await this.ready();
+    await this.ready(sql);
     const result = await this.wrap(() => this.conn.run(sql, params.map(toDuck)), sql);
     return result.rowsChanged;
   }
@@ -221,7 +226,7 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   /** Before a call's statements: the tables mended after a failed COMMIT (duckdb-guard.ts). */
-  private ready(): Promise<void> {
-    return this.inTransaction ? Promise.resolve() : this.guard.ready();
+  private ready(sql?: string): Promise<void> {
+    return this.inTransaction ? Promise.resolve() : this.guard.ready(sql);
   }
 }
