@@ -26,6 +26,8 @@ export function duckdbError(e: unknown, memoryLimit: string, where: string): Err
   return new Error(`DuckDB: ${message}`, { cause: e });
 }
 
+const DROP_TABLE = /^\s*DROP\s+TABLE\b/i;
+
 /**
  * Told of every failed statement. After a failed COMMIT, ready() checks every table before the
  * next call's statements, and rebuilds the damaged ones; the warehouse calls it outside
@@ -34,8 +36,6 @@ export function duckdbError(e: unknown, memoryLimit: string, where: string): Err
  * fails that call, and the next call checks again. A rebuild that fails fails every later call: an
  * append to a damaged table would write wrong values, and the file holds what was committed.
  */
-const DROP_TABLE = /^\s*DROP\s+TABLE\b/i;
-
 export class CommitGuard {
   private due = false;
   private mending: Promise<void> | undefined;
