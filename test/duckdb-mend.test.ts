@@ -25,6 +25,15 @@ const rows = (n: number, width: number, from: number) =>
 
 const run = <T>(fn: () => Promise<T>) => fn();
 
+/** A connection to a new, empty file database with the default settings. */
+async function fileConnection(): Promise<DuckDBConnection> {
+  const dir = await tempDir('hz-mend-');
+  cleanups.push(() => dir.cleanup());
+  const instance = await DuckDBInstance.create(join(dir.path, 'wh.duckdb'));
+  cleanups.push(() => Promise.resolve(instance.closeSync()));
+  return instance.connect();
+}
+
 /** A runner that fails the statements matching fail while it is set, and records all it runs. */
 function failingRunner(fail: RegExp | undefined) {
   const seen: string[] = [];
@@ -196,12 +205,8 @@ describe('the guard after a failed COMMIT (duckdb-guard.ts)', () => {
   });
 
   it('checks nothing after other failures', async () => {
-    const dir = await tempDir('hz-mend-');
-    cleanups.push(() => dir.cleanup());
-    const instance = await DuckDBInstance.create(join(dir.path, 'wh.duckdb'));
-    cleanups.push(() => Promise.resolve(instance.closeSync()));
     const runner = failingRunner(undefined);
-    const guard = new CommitGuard({ conn: await instance.connect(), run: runner.run, where: 'duckdb:test' });
+    const guard = new CommitGuard({ conn: await fileConnection(), run: runner.run, where: 'duckdb:test' });
     guard.failed(new Error('Out of Memory Error: failed to allocate data of size 4.0 MiB'));
     guard.failed(new Error('Binder Error: no such column'));
     await guard.ready();
@@ -242,11 +247,7 @@ describe('the guard after a failed COMMIT (duckdb-guard.ts)', () => {
 
 describe('damagedTables', () => {
   it('finds none in sound tables: deleted and updated rows, an added column, empty, attached, temporary, odd names', async () => {
-    const dir = await tempDir('hz-mend-');
-    cleanups.push(() => dir.cleanup());
-    const instance = await DuckDBInstance.create(join(dir.path, 'wh.duckdb'));
-    cleanups.push(() => Promise.resolve(instance.closeSync()));
-    const conn = await instance.connect();
+    const conn = await fileConnection();
     await conn.run(`ATTACH ':memory:' AS side`);
     await conn.run(`CREATE TABLE gaps AS ${rows(300_000, 5, 0)}`);
     await conn.run(`DELETE FROM gaps WHERE y % 3 = 0 OR y > 290000`);
@@ -327,11 +328,7 @@ describe('duckdbError', () => {
 
 describe('rebuildTable', () => {
   it('leaves the table and no copy behind when the copy fails', async () => {
-    const dir = await tempDir('hz-mend-');
-    cleanups.push(() => dir.cleanup());
-    const instance = await DuckDBInstance.create(join(dir.path, 'wh.duckdb'));
-    cleanups.push(() => Promise.resolve(instance.closeSync()));
-    const conn = await instance.connect();
+    const conn = await fileConnection();
     await conn.run(`CREATE TABLE t AS ${rows(100, 5, 0)}`);
     const failing = <T>(fn: () => Promise<T>, sql?: string) =>
       sql?.startsWith('INSERT') ? Promise.reject(new Error('Out of Memory Error: in the copy')) : fn();

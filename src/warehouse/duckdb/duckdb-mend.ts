@@ -83,12 +83,15 @@ export async function rebuildTable(
   table: string | TableName,
 ): Promise<void> {
   const exec = (sql: string) => run(() => conn.run(sql), sql);
-  const name = typeof table === 'string' ? table : qualified(table);
+  // Names in the table's own database and schema: a rename cannot move a table out of them.
+  const prefix =
+    typeof table === 'string' ? '' : `${quoteIdent(table.database)}.${quoteIdent(table.schema)}.`;
+  const own = typeof table === 'string' ? table : quoteIdent(table.name);
+  const name = prefix + own;
+  const copy = prefix + quoteIdent('_hz_mended');
   const described = `DESCRIBE ${name}`;
   const reader = await run(() => conn.runAndReadAll(described), described);
   const columns = reader.getRowObjectsJS() as { column_name: string; column_type: string; null: string }[];
-  const copyName = '_hz_mended';
-  const copy = typeof table === 'string' ? quoteIdent(copyName) : qualified({ ...table, name: copyName });
   const defs = columns.map(
     (c) => `${quoteIdent(c.column_name)} ${c.column_type}${c.null === 'NO' ? ' NOT NULL' : ''}`,
   );
@@ -100,7 +103,7 @@ export async function rebuildTable(
     await exec(`CREATE TABLE ${copy} (${defs.join(', ')})`);
     await exec(`INSERT INTO ${copy} SELECT * FROM ${name} ORDER BY rowid`);
     await exec(`DROP TABLE ${name}`);
-    await exec(`ALTER TABLE ${copy} RENAME TO ${typeof table === 'string' ? table : quoteIdent(table.name)}`);
+    await exec(`ALTER TABLE ${copy} RENAME TO ${own}`);
     await exec('COMMIT');
   } catch (e) {
     // Out of memory again, say: the run fails, and leaves the table as it was and no copy.
