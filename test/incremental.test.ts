@@ -139,6 +139,27 @@ describe.each(engines)('on $name', (engine) => {
       await expectEqualToRebuild();
     });
 
+    it('leaves out the checks of songs and artists when no song file changed, not when one did', async () => {
+      await f.etl(songs(), logs());
+      const tablesChecked = (s: Awaited<ReturnType<typeof f.etl>>) =>
+        new Set(s.checks.results.map((r) => r.name.split('.')[0]?.split(' ')[0]));
+      await writeDay(3, ['4']);
+      const day3 = await f.etl(songs(), logs());
+      expect(day3.checks.scope).toBe('run');
+      expect(tablesChecked(day3)).toEqual(new Set(['songplays', 'users', 'time']));
+      // The facts' references into the catalog are still checked.
+      expect(day3.checks.results.map((r) => r.name)).toContain('songplays.song_id references songs.song_id');
+      await f.dir.write(
+        'songs/B/s2.json',
+        JSON.stringify(song({ song_id: 'SB', title: 'B', artist_id: 'AB', artist_name: 'NB', duration: 2 })),
+      );
+      await writeDay(4, ['5']);
+      const day4 = await f.etl(songs(), logs());
+      expect(day4.checks.scope).toBe('run');
+      expect(tablesChecked(day4)).toEqual(new Set(['songplays', 'users', 'songs', 'artists', 'time']));
+      await expectEqualToRebuild();
+    });
+
     it('replaces the rows of a changed file: no duplicates, no orphans, latest level wins', async () => {
       await f.etl(songs(), logs());
       await writeDay(2, ['3', '5'], 'paid');

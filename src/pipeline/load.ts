@@ -33,12 +33,25 @@ interface LoadInput {
  * Whole tables are checked after a fresh load, on request, and when the last successful run did
  * not check (or predates scoped checks): scoped checks rely on the warehouse having passed before.
  */
-async function checkScope(ctx: RunContext, fresh: boolean): Promise<Omit<CheckScope, 'span'> | undefined> {
+async function checkScope(
+  ctx: RunContext,
+  fresh: boolean,
+  songsChanged = true,
+): Promise<Omit<CheckScope, 'span'> | undefined> {
   if (fresh || ctx.opts.fullChecks || ctx.opts.skipChecks) return undefined;
   const last = await lastRunChecks(ctx.wh);
   if (last !== 'full' && last !== 'run') return undefined;
-  return { runId: ctx.runId, affected: (key) => affectedTable(ctx.wh.dialect, key) };
+  return {
+    runId: ctx.runId,
+    affected: (key) => affectedTable(ctx.wh.dialect, key),
+    ...(songsChanged ? {} : { untouched: catalogTables }),
+  };
 }
+
+/** The tables only song files feed (applyTransforms leaves them be when none changed). */
+const catalogTables = ['songs', 'artists'] as const;
+
+const songsChanged = (planned: Planned[]) => planned.some((p) => p.kind === 'song' && p.plan.load.length > 0);
 
 /** Runs each table's statements of one kind, skipping the empty ones (engines without the feature). */
 async function eachTable(
@@ -65,7 +78,8 @@ async function transaction(ctx: RunContext, fn: () => Promise<void>): Promise<vo
 
 async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean): Promise<void> {
   const { wh } = ctx;
-  const scope = await checkScope(ctx, fresh);
+  const songs = songsChanged(input.planned);
+  const scope = await checkScope(ctx, fresh, songs);
   if (ctx.opts.fullRefresh) await truncateAll(wh);
   // Into empty tables, indexes are built once at the end: far cheaper than row by row.
   if (fresh) {
@@ -76,12 +90,11 @@ async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean):
   const removed = filesToRemove(input.planned);
   await ctx.step('stage', () => removeFiles(wh, removed));
   const counts = await stageAll(ctx, wh, input.planned, input.local);
-  const songsChanged = input.planned.some((p) => p.kind === 'song' && p.plan.load.length > 0);
   await ctx.step('transform', () =>
     applyTransforms(wh, {
       runId: ctx.runId,
       firstLoad: fresh,
-      songsChanged,
+      songsChanged: songs,
       appendOnly: removed.length === 0,
     }),
   );

@@ -33,6 +33,12 @@ export interface CheckScope {
    * so, 1.1–1.6 ms bounded; the day's checks 34–46 ms so, 24–30 ms).
    */
   span: { from: string; to: string };
+  /**
+   * Star tables the run neither wrote nor deleted a row of (songs and artists when no song file
+   * changed). Their checks passed on these very rows before and are left out: ×100 sample's daily
+   * run, seven checks of 22, about a tenth of its check time.
+   */
+  untouched?: readonly string[];
 }
 
 /** A span no start_time falls in: the run made no songplays. */
@@ -60,6 +66,7 @@ function changedRows(d: SqlDialect, t: Table): string | undefined {
 }
 
 function tableChecks(d: SqlDialect, t: Table, scope?: CheckScope): CheckSpec[] {
+  if (scope?.untouched?.includes(t.name)) return [];
   const q = d.quoteId;
   const name = d.table(t.name);
   const changed = scope ? changedRows(d, t) : undefined;
