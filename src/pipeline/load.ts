@@ -36,7 +36,7 @@ interface LoadInput {
 async function checkScope(
   ctx: RunContext,
   fresh: boolean,
-  songsChanged = true,
+  untouched: readonly string[] = [],
 ): Promise<Omit<CheckScope, 'span'> | undefined> {
   if (fresh || ctx.opts.fullChecks || ctx.opts.skipChecks) return undefined;
   const last = await lastRunChecks(ctx.wh);
@@ -44,7 +44,7 @@ async function checkScope(
   return {
     runId: ctx.runId,
     affected: (key) => affectedTable(ctx.wh.dialect, key),
-    ...(songsChanged ? {} : { untouched: catalogTables }),
+    untouched,
   };
 }
 
@@ -79,7 +79,7 @@ async function transaction(ctx: RunContext, fn: () => Promise<void>): Promise<vo
 async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean): Promise<void> {
   const { wh } = ctx;
   const songs = songsChanged(input.planned);
-  const scope = await checkScope(ctx, fresh, songs);
+  const scope = await checkScope(ctx, fresh, songs ? [] : catalogTables);
   if (ctx.opts.fullRefresh) await truncateAll(wh);
   // Into empty tables, indexes are built once at the end: far cheaper than row by row.
   if (fresh) {

@@ -35,8 +35,8 @@ export interface CheckScope {
   span: { from: string; to: string };
   /**
    * Star tables the run neither wrote nor deleted a row of (songs and artists when no song file
-   * changed). Their checks passed on these very rows before and are left out: ×100 sample's daily
-   * run, seven checks of 22, about a tenth of its check time.
+   * changed). Their checks passed on these very rows before and are left out: on a ×100 sample
+   * day, seven of the 22 built-in checks, 13 ms of the 58 ms the 22 took run one by one.
    */
   untouched?: readonly string[];
 }
