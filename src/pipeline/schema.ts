@@ -4,11 +4,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** Harmonize's tables that exist already, in one catalog query. */
 async function existingTables(wh: Warehouse): Promise<Set<string>> {
-  const names = allTables.map((t) => `'${t.name}'`).join(', ');
-  const rows = await wh.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables
-     WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name IN (${names})`,
-  );
+  const rows = await wh.query<{ name: string }>(wh.dialect.existingTables(allTables.map((t) => t.name)));
   return new Set(rows.map((r) => r.name));
 }
 

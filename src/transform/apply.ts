@@ -25,11 +25,14 @@ export const affectedKeys = ['user_id', 'song_id', 'artist_id', 'start_time'] as
 /** The temporary table (column k) holding the run's affected keys of one key column. */
 export const affectedTable = (d: SqlDialect, key: string): string => d.quoteId(`_hz_affected_${key}`);
 
+/**
+ * Created inside the run's transaction and dropped at its end, so none is left from an earlier run:
+ * a run that failed rolled its creation back (both engines' DDL is transactional).
+ */
 export async function createAffectedTables(wh: Warehouse): Promise<void> {
   const d = wh.dialect;
   for (const k of affectedKeys) {
     const t = d.quoteId(`_hz_affected_${k}`);
-    await wh.execute(`DROP TABLE IF EXISTS ${t}`);
     await wh.execute(`CREATE TEMPORARY TABLE ${t} (k ${d.type(k === 'start_time' ? 'timestamp' : 'text')})`);
   }
 }
@@ -72,7 +75,7 @@ export interface TransformOptions {
   songsChanged: boolean;
   /**
    * The run removed no rows before staging (no changed or vanished files), so every affected user
-   * has events in this run (insertUsersSql's `since`).
+   * has events in this run (insertUsersSql's `since`), and no time row can have lost its songplays.
    */
   appendOnly?: boolean;
 }
@@ -183,7 +186,8 @@ export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Pr
   if (catalogChanged) await wh.execute(rematchSongplaysSql(d), [opts.runId]);
   const songplays = await insertSongplays(wh, opts);
   await insertTime(wh, opts, songplays);
-  if (!opts.firstLoad) await wh.execute(deleteOrphanTimeSql(d));
+  // Only removed songplays leave time rows orphaned (their start times are the affected ones).
+  if (!opts.firstLoad && !opts.appendOnly) await wh.execute(deleteOrphanTimeSql(d));
   // Statistics of the facts where the engine keeps none itself: without them PostgreSQL guessed a
   // run's songplays at 0.5 % of the table and scanned all of it for them, not their blocks. Only
   // when the run adds a tenth or more: later statements find a run's songplays by index lookups,

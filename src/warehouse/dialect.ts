@@ -33,6 +33,8 @@ export interface SqlDialect {
   param: (i: number) => string;
   createTable: (t: Table, opts?: { ifNotExists?: boolean; temporary?: boolean }) => string;
   dropTable: (name: string) => string;
+  /** A query yielding `name` for each of these tables that exists (not temporary ones). */
+  existingTables: (names: string[]) => string;
   /**
    * Statements that drop and re-create a table's primary-key constraint, so that a bulk load into
    * an empty table builds the index once, sorted, instead of row by row; '' where the engine keeps

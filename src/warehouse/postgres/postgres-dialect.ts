@@ -83,6 +83,9 @@ export function postgresDialect(schema?: string): SqlDialect {
     createTable: (t: Table, o = {}) =>
       createTableSql(t, o.temporary ? quoteIdent(t.name) : table(t.name), (c) => postgresTypes[c.type], o),
     dropTable: (name) => `DROP TABLE IF EXISTS ${table(name)}`,
+    existingTables: (names) =>
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_catalog = current_database()
+       AND table_schema = current_schema() AND table_name IN (${names.map(sqlString).join(', ')})`,
     // CREATE TABLE … PRIMARY KEY names the constraint <table>_pkey.
     dropPrimaryKey: (t) =>
       t.primaryKey?.length
