@@ -19,7 +19,7 @@ export interface EtlOptions {
   /** Check whole tables even when checking only what the run changed would do. */
   fullChecks?: boolean;
   fetchConcurrency?: number;
-  /** Upper bound of file bytes staged per batch (default 256 MiB; see stage-records.ts). */
+  /** Upper bound of file bytes staged per batch (default: the engine's; see stage-records.ts). */
   stageBatchBytes?: number;
   onProgress?: ProgressFn;
 }

@@ -16,15 +16,9 @@ export interface StageCounts {
 }
 
 export interface StageOptions {
-  /** Upper bound of the file bytes staged per batch (default 256 MiB; a bigger file is one batch). */
+  /** Upper bound of the file bytes staged per batch (default: the engine's stageBatchBytes). */
   batchBytes?: number;
 }
-
-/**
- * Big enough that per-statement costs stay small (64 MiB batches made an ×100 load 50 % slower),
- * small enough that a batch's raw records and read buffers fit DuckDB's default memory cap.
- */
-const DEFAULT_BATCH_BYTES = 256 * 1024 * 1024;
 
 /**
  * Consecutive runs of files whose sizes add up to at most limit (at least one file each), as even
@@ -175,7 +169,7 @@ export async function stageRecords(
   opts: StageOptions = {},
 ): Promise<StageCounts> {
   const counts: StageCounts = { staged: 0, rejected: 0, perFile: new Map() };
-  for (const batch of batchFiles(files, opts.batchBytes ?? DEFAULT_BATCH_BYTES))
+  for (const batch of batchFiles(files, opts.batchBytes ?? wh.capabilities.stageBatchBytes))
     await stageBatch(wh, spec, batch, runId, counts);
   // Fresh statistics let the planner join the new rows well in the transforms that follow, however
   // few: a run's rows the statistics do not know are planned as one row. When this was skipped for

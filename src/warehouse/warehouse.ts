@@ -58,6 +58,11 @@ export interface WarehouseCapabilities {
    * committed rows).
    */
   freshLoad: 'transaction' | 'swap';
+  /**
+   * Upper bound of the file bytes staged per batch (a bigger file is one batch): what the engine's
+   * raw records and per-batch costs call for (see stage-records.ts).
+   */
+  stageBatchBytes: number;
 }
 
 export interface Warehouse {
