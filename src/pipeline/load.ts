@@ -96,6 +96,7 @@ async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean):
       firstLoad: fresh,
       songsChanged: songs,
       appendOnly: removed.length === 0,
+      stagedEvents: ctx.summary.records.events.staged,
     }),
   );
   await ctx.step('commit', async () => {

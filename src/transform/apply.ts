@@ -78,13 +78,47 @@ export interface TransformOptions {
    * has events in this run (insertUsersSql's `since`), and no time row can have lost its songplays.
    */
   appendOnly?: boolean;
+  /** The events the run staged: how many songplays it may add at most (insertSongplays' parts). */
+  stagedEvents?: number;
+}
+
+/**
+ * Rows per part of the songplays and time inserts of a run with many (see each). A daily run is one
+ * part: a statement more costs it more than it saves.
+ */
+const PART_ROWS = 2_000_000;
+
+/**
+ * Parts of equal ts ranges of the run's NextSong events, as [from, to) in epoch ms: the
+ * songplays' start times are their events' ts.
+ */
+async function tsParts(wh: Warehouse, runId: string, parts: number): Promise<[number, number][]> {
+  const d = wh.dialect;
+  const [span] = await wh.query<{ lo: number; hi: number }>(
+    `SELECT min(ts) AS lo, max(ts) AS hi FROM ${d.table('staging_events')} WHERE _run_id = ${d.param(1)} AND page = 'NextSong'`,
+    [runId],
+  );
+  const lo = Number(span?.lo);
+  const width = Number(span?.hi) - lo + 1;
+  return Array.from({ length: parts }, (_, i) => [
+    lo + Math.floor((width * i) / parts),
+    lo + Math.floor((width * (i + 1)) / parts),
+  ]);
 }
 
 /**
  * The run's songplays; the later copies of events staged twice are listed first, if there are any.
- * Resolves to the number of songplays inserted.
+ * Resolves to the number of songplays inserted. A run that adds many to a table that had rows
+ * inserts them in parts of equal ts ranges (by its staged events, an upper bound of its plays): on
+ * DuckDB, one statement for the ×1000 sample's 6.8M songplays, in the run's transaction on top of
+ * 388 earlier ones, ran out of memory under the default cap after 13 s; in four parts it passed
+ * (the run peaked at 934 MiB). A first load stays one statement, which passed there.
  */
-async function insertSongplays(wh: Warehouse, opts: TransformOptions): Promise<number> {
+export async function insertSongplays(
+  wh: Warehouse,
+  opts: Pick<TransformOptions, 'runId' | 'firstLoad' | 'stagedEvents'>,
+  partRows = PART_ROWS,
+): Promise<number> {
   const d = wh.dialect;
   const [repeats] = await wh.query<{ n: number }>(possibleCopiesSql(d), [opts.runId]);
   const laterCopies = Number(repeats?.n ?? 0) > 0;
@@ -93,26 +127,31 @@ async function insertSongplays(wh: Warehouse, opts: TransformOptions): Promise<n
     await wh.execute(`DROP TABLE IF EXISTS ${later}`);
     await wh.execute(laterCopiesSql(d), [opts.runId]);
   }
-  const n = await wh.execute(insertSongplaysSql(d, { fresh: opts.firstLoad, laterCopies }), [opts.runId]);
+  const parts = opts.firstLoad ? 1 : Math.ceil((opts.stagedEvents ?? 0) / partRows);
+  const fresh = opts.firstLoad;
+  let n = 0;
+  if (parts <= 1) n = await wh.execute(insertSongplaysSql(d, { fresh, laterCopies }), [opts.runId]);
+  else {
+    const sql = insertSongplaysSql(d, { fresh, laterCopies, part: true });
+    for (const [from, to] of await tsParts(wh, opts.runId, parts))
+      n += await wh.execute(sql, [opts.runId, from, to]);
+  }
   if (laterCopies) await wh.execute(`DROP TABLE ${later}`);
   return n;
 }
 
 /**
- * Songplays per part of the time table's insert. Its DISTINCT holds every start time of the run at
- * once: on a fresh load of the ×1000 sample (6.5M songplays, 6.8M start times) it raised the run's
- * RSS by 230 MiB, to the run's peak. In four parts of equal time ranges, on that warehouse alone:
- * 597–611 MiB peak against 691–706 MiB, and 0.77–0.78 s against 0.92–1.00 s. A daily run is one
- * part: a statement more costs it more than it saves.
+ * The time rows of the run's songplays, in parts of equal time ranges when they are many. The
+ * DISTINCT holds every start time of the run at once: on a fresh load of the ×1000 sample (6.5M
+ * songplays, 6.8M start times) it raised the run's RSS by 230 MiB, to the run's peak. In four parts
+ * of equal time ranges, on that warehouse alone: 597–611 MiB peak against 691–706 MiB, and
+ * 0.77–0.78 s against 0.92–1.00 s.
  */
-const TIME_PART_ROWS = 2_000_000;
-
-/** The time rows of the run's songplays, in parts of equal time ranges when they are many. */
 export async function insertTime(
   wh: Warehouse,
   opts: Pick<TransformOptions, 'runId' | 'firstLoad'>,
   songplays: number,
-  partRows = TIME_PART_ROWS,
+  partRows = PART_ROWS,
 ): Promise<void> {
   const d = wh.dialect;
   const parts = Math.ceil(songplays / partRows);
@@ -120,19 +159,9 @@ export async function insertTime(
     await wh.execute(insertTimeSql(d, { fresh: opts.firstLoad }), [opts.runId]);
     return;
   }
-  // The songplays' start times are their events' ts (epoch ms).
-  const [span] = await wh.query<{ lo: number; hi: number }>(
-    `SELECT min(ts) AS lo, max(ts) AS hi FROM ${d.table('staging_events')} WHERE _run_id = ${d.param(1)} AND page = 'NextSong'`,
-    [opts.runId],
-  );
-  const lo = Number(span?.lo);
-  const width = Number(span?.hi) - lo + 1;
   const sql = insertTimeSql(d, { fresh: opts.firstLoad, part: true });
-  for (let i = 0; i < parts; i++) {
-    const from = lo + Math.floor((width * i) / parts);
-    const to = lo + Math.floor((width * (i + 1)) / parts);
+  for (const [from, to] of await tsParts(wh, opts.runId, parts))
     await wh.execute(sql, [opts.runId, from, to]);
-  }
 }
 
 /**

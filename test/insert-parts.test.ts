@@ -1,9 +1,10 @@
-// The time table built in parts of equal time ranges (a run with many songplays) holds exactly the
-// rows it holds when built in one statement, on every engine: every start time once, the first and
-// the last included, none from another run.
+// The songplays and time of a run with many, inserted in parts of equal time ranges, are exactly
+// the rows one statement inserts, on every engine: every start time once, the first and the last
+// included, none from another run; and for songplays, a copy staged twice or already loaded by an
+// earlier run still left out.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertTime } from '../src/transform/apply.js';
+import { insertSongplays, insertTime } from '../src/transform/apply.js';
 import { event, jsonLines, songAFile } from './support/data.js';
 import type { DuckFixture } from './support/duckdb.js';
 import { contractEngines } from './support/engines.js';
@@ -23,7 +24,7 @@ async function timeRows(): Promise<unknown[]> {
   return f.wh.query(`SELECT * FROM "time" ORDER BY start_time`);
 }
 
-describe.each(engines)('the time table in parts, on $name', (engine) => {
+describe.each(engines)('songplays and time in parts, on $name', (engine) => {
   beforeEach(async () => {
     f = await engine.open();
     await f.dir.write('songs/A/s1.json', songAFile());
@@ -48,5 +49,32 @@ describe.each(engines)('the time table in parts, on $name', (engine) => {
     await f.wh.execute(`DELETE FROM "time"`);
     await insertTime(f.wh, { runId: 'no such run', firstLoad: true }, songplays, 2);
     expect(await timeRows()).toEqual([]);
+  });
+
+  it('gives the songplays of the one-statement insert of a second run, for every number of parts', async () => {
+    // The day before the first run's: its first play opens the first part (a backfill).
+    const dayBefore = base - 86_400_000;
+    const recs = offsets.map((o, i) => event({ ts: dayBefore + o, userId: String(i), itemInSession: i }));
+    // A copy within the run, and an event the first run loaded: neither is a songplay of this run.
+    recs.push(event({ ts: dayBefore + 7, userId: '3', itemInSession: 3 }));
+    recs.push(event({ ts: base + 1, userId: '1', itemInSession: 1 }));
+    recs.push(event({ ts: dayBefore + 5, page: 'Home', song: null, artist: null, length: null }));
+    await f.dir.write('logs/2018/11/2018-11-02-events.json', jsonLines(recs));
+    await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
+    const [run] = await f.wh.query<{ id: string }>(
+      `SELECT DISTINCT _run_id AS id FROM staging_events WHERE _source_file LIKE '%2018-11-02%'`,
+    );
+    const runId = run?.id ?? '';
+    const rowsOfRun = () =>
+      f.wh.query(`SELECT * FROM songplays WHERE _run_id = $1 ORDER BY start_time, songplay_id`, [runId]);
+    const whole = await rowsOfRun();
+    expect(whole).toHaveLength(offsets.length);
+    for (const partRows of [1, 2, 3, 4, 5, 9, recs.length]) {
+      await f.wh.execute(`DELETE FROM songplays WHERE _run_id = $1`, [runId]);
+      const opts = { runId, firstLoad: false, stagedEvents: recs.length };
+      const n = await insertSongplays(f.wh, opts, partRows);
+      expect(n, `${partRows} events per part`).toBe(offsets.length);
+      expect(await rowsOfRun(), `${partRows} events per part`).toEqual(whole);
+    }
   });
 });
