@@ -1,7 +1,8 @@
 // How a run loads, on every engine: a fresh load (first load, full refresh) that fails leaves
 // nothing behind — DuckDB builds it in shadow tables and swaps them in — staging in small batches
 // gives the same warehouse as one batch, checks of an incremental run look at what it changed
-// (whole tables with fullChecks, or after a run that skipped them), and a file that is not
+// (whole tables with fullChecks, after a run that skipped them, or when the run staged many
+// events against the history), and a file that is not
 // UTF-8 stops the run naming its first bad line.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -145,6 +146,30 @@ describe.each(engines)('on $name', (engine) => {
       expect((await f.etl(songs(), logs(), { skipChecks: true })).checks.scope).toBe('skipped');
       await f.dir.write(dayFile(6), jsonLines([event({ ts: Date.UTC(2018, 10, 6, 9) })]));
       expect((await f.etl(songs(), logs())).checks.scope).toBe('full');
+    });
+
+    it('look at whole tables after a run that staged many events against the history', async () => {
+      await writeInput(2);
+      await f.etl(songs(), logs());
+      // A broken row outside any run's scope: only a whole-table check finds it.
+      await f.wh.execute(
+        `INSERT INTO songplays (songplay_id, start_time, user_id, level, _source_file, _source_line, _run_id)
+         VALUES ('manual', TIMESTAMP '2018-11-01 00:00:00', 'nobody', 'free', 'x', 1, 'manual')`,
+      );
+      const base = Date.UTC(2018, 10, 3);
+      const many = Array.from({ length: 100_000 }, (_, i) =>
+        event({ ts: base + i * 500, userId: String(i % 50), sessionId: 1000 + (i % 50), itemInSession: i }),
+      );
+      await f.dir.write(dayFile(3), jsonLines(many));
+      const err = await f.etl(songs(), logs()).catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 1 });
+      expect((err as { summary: { checks: { scope: string } } }).summary.checks.scope).toBe('full');
+      await f.wh.execute(`DELETE FROM songplays WHERE songplay_id = 'manual'`);
+      const big = await f.etl(songs(), logs());
+      expect(big.records.events.staged).toBe(100_000);
+      expect(big.checks).toMatchObject({ scope: 'full', failed: 0 });
+      await f.dir.write(dayFile(4), jsonLines([event({ ts: Date.UTC(2018, 10, 4, 9) })]));
+      expect((await f.etl(songs(), logs())).checks.scope).toBe('run');
     });
 
     it('catch a bad value among the rows the run added', async () => {

@@ -18,7 +18,7 @@ import { filesToRemove, type Planned } from './planning.js';
 import { removeFiles } from './reload.js';
 import type { RunContext } from './run-context.js';
 import { check, finish, stageAll } from './run-steps.js';
-import { lastRunChecks } from './runs.js';
+import { lastRun } from './runs.js';
 import { truncateAll } from './schema.js';
 import { createShadows, dropShadows, shadowed, swapShadows } from './shadow.js';
 
@@ -30,8 +30,24 @@ interface LoadInput {
 }
 
 /**
- * Whole tables are checked after a fresh load, on request, and when the last successful run did
- * not check (or predates scoped checks): scoped checks rely on the warehouse having passed before.
+ * Events a run stages from which, when they are also a tenth of the history or more, its checks
+ * look at whole tables: a scoped check pays per row of the run, several times what a whole-table
+ * check pays per row of the table. The ×1000 sample's 8M events loaded onto one day: scoped
+ * checks 12.4 s, whole tables 1.3 s; a ×100 sample's day (388 events): scoped 23 ms, whole tables
+ * about 130 ms. Below the minimum a scoped check costs little either way.
+ */
+const WHOLE_CHECKS_MIN_EVENTS = 100_000;
+
+/** Whether a run that staged `staged` events onto `history` checks whole tables (see above). */
+export function checksWholeTables(staged: number, history: number | undefined): boolean {
+  return staged >= WHOLE_CHECKS_MIN_EVENTS && history !== undefined && staged * 10 >= history;
+}
+
+/**
+ * Whole tables are checked after a fresh load, on request, after a run that staged many events
+ * against the history (checksWholeTables), and when the last successful run did not check (or
+ * predates scoped checks): scoped checks rely on the warehouse having passed before. Asked after
+ * staging.
  */
 async function checkScope(
   ctx: RunContext,
@@ -39,8 +55,9 @@ async function checkScope(
   untouched: readonly string[] = [],
 ): Promise<Omit<CheckScope, 'span'> | undefined> {
   if (fresh || ctx.opts.fullChecks || ctx.opts.skipChecks) return undefined;
-  const last = await lastRunChecks(ctx.wh);
-  if (last !== 'full' && last !== 'run') return undefined;
+  const last = await lastRun(ctx.wh);
+  if (last?.checks !== 'full' && last?.checks !== 'run') return undefined;
+  if (checksWholeTables(ctx.summary.records.events.staged, last.historyEvents)) return undefined;
   return {
     runId: ctx.runId,
     affected: (key) => affectedTable(ctx.wh.dialect, key),
@@ -79,7 +96,6 @@ async function transaction(ctx: RunContext, fn: () => Promise<void>): Promise<vo
 async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean): Promise<void> {
   const { wh } = ctx;
   const songs = songsChanged(input.planned);
-  const scope = await checkScope(ctx, fresh, songs ? [] : catalogTables);
   if (ctx.opts.fullRefresh) await truncateAll(wh);
   // Into empty tables, indexes are built once at the end: far cheaper than row by row.
   if (fresh) {
@@ -104,7 +120,7 @@ async function inTransaction(ctx: RunContext, input: LoadInput, fresh: boolean):
     await eachTable(wh, starTables, (t) => wh.dialect.addPrimaryKey(t));
     await eachTable(wh, allTables, (t) => wh.dialect.blockIndexes(t));
   });
-  await check(ctx, wh, scope);
+  await check(ctx, wh, await checkScope(ctx, fresh, songs ? [] : catalogTables));
   await dropAffectedTables(wh);
   await ctx.step('commit', () => finish(ctx, wh, input.planned, counts, input.fingerprints));
 }

@@ -16,14 +16,27 @@ export async function recordRun(wh: Warehouse, s: RunSummary): Promise<void> {
   );
 }
 
-/** How the last successful run was checked; undefined when there is none (or it predates scopes). */
-export async function lastRunChecks(wh: Warehouse): Promise<CheckScopeName | undefined> {
+/** What a run's checks need to know of the last successful run. */
+export interface LastRun {
+  /** How it was checked; undefined when it predates scoped checks. */
+  checks?: CheckScopeName;
+  /** The events staged in all after it (its summary's staging_events count), when it says. */
+  historyEvents?: number;
+}
+
+/** The last successful run; undefined when there is none. */
+export async function lastRun(wh: Warehouse): Promise<LastRun | undefined> {
   const [last] = await wh.query<{ summary: string | null }>(
     `SELECT summary FROM ${wh.dialect.table('harmonize_runs')} WHERE status = 'succeeded' ORDER BY started_at DESC LIMIT 1`,
   );
   if (!last?.summary) return undefined;
   try {
-    return (JSON.parse(last.summary) as { checks?: { scope?: CheckScopeName } }).checks?.scope;
+    const s = JSON.parse(last.summary) as Partial<Pick<RunSummary, 'checks' | 'tables'>>;
+    const events = s.tables?.staging_events;
+    return {
+      ...(s.checks?.scope ? { checks: s.checks.scope } : {}),
+      ...(typeof events === 'number' ? { historyEvents: events } : {}),
+    };
   } catch {
     return undefined;
   }

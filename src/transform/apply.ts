@@ -214,13 +214,14 @@ export async function applyTransforms(wh: Warehouse, opts: TransformOptions): Pr
   }
   if (catalogChanged) await wh.execute(rematchSongplaysSql(d), [opts.runId]);
   const songplays = await insertSongplays(wh, opts);
-  await insertTime(wh, opts, songplays);
-  // Only removed songplays leave time rows orphaned (their start times are the affected ones).
-  if (!opts.firstLoad && !opts.appendOnly) await wh.execute(deleteOrphanTimeSql(d));
   // Statistics of the facts where the engine keeps none itself: without them PostgreSQL guessed a
   // run's songplays at 0.5 % of the table and scanned all of it for them, not their blocks. Only
   // when the run adds a tenth or more: later statements find a run's songplays by index lookups,
-  // which an estimate of one row does not make slow.
+  // which an estimate of one row does not make slow. Before the time rows: a run of 100,000
+  // songplays onto 40 took 43 s in the time insert on PostgreSQL with the statistics taken after it.
   const analyze = d.analyze(d.table('songplays'), { added: songplays });
   if (songplays > 0 && analyze) await wh.execute(analyze);
+  await insertTime(wh, opts, songplays);
+  // Only removed songplays leave time rows orphaned (their start times are the affected ones).
+  if (!opts.firstLoad && !opts.appendOnly) await wh.execute(deleteOrphanTimeSql(d));
 }
