@@ -116,8 +116,10 @@ const APPENDER_MIN_ROWS = 64;
  * ×1000 sample batch's 1.3–1.5 s). ×1000 sample, two full loads each: staging 19.4–20.4 s against
  * 22.2–24.7 s in batches of 256 MiB, the same peak RSS (847–869 MiB). The raw way, the same files
  * with one malformed line (so the direct load is off from the first batch): staging 27.3 s against
- * 31.2 s, 853 MiB against 798 MiB; the raw records past the memory cap spill to disk. 4 GiB
- * batches were no faster.
+ * 31.2 s, 853 MiB against 798 MiB; the raw records past the memory cap spill to disk. Batches of
+ * 2 GiB staged about 1 s faster still, but the loads took as long: the run then waited at its end
+ * for the SHA-256 fingerprints, which the niced hashing worker had computed in the barriers' idle
+ * time (docs/PERFORMANCE.md, 2026-12-08).
  */
 const STAGE_BATCH_BYTES = 1024 * 1024 * 1024;
 
