@@ -335,19 +335,6 @@ describe('DuckDB engine', () => {
     expect(reads.mock.calls.map((c) => String(c[0]))).toEqual(['SELECT 1 AS one']);
   });
 
-  it('keeps a daily run off the direct load: a failed statement would end its transaction', async () => {
-    const dir = await folder();
-    await dir.write('songs/A/s1.json', songAFile());
-    await dir.write('logs/2018/11/2018-11-01-events.json', jsonLines([event({ ts: Date.UTC(2018, 10, 1) })]));
-    const wh = await warehouse({ smallFileBytes: 0 });
-    await etl(wh, dir);
-    await dir.write('logs/2018/11/2018-11-02-events.json', jsonLines([event({ ts: Date.UTC(2018, 10, 2) })]));
-    const run = vi.spyOn(DuckDBConnection.prototype, 'run');
-    const summary = await etl(wh, dir);
-    expect(summary.records.events).toEqual({ staged: 1, rejected: 0 });
-    expect(run.mock.calls.some((c) => String(c[0]).includes('not a usual record'))).toBe(false);
-  });
-
   it.each([
     ['read_text', { smallFileBytes: 0 }],
     ['Node', { smallFileBytes: SMALL_FILE_BYTES }],

@@ -1,9 +1,12 @@
 // The songplays and time of a run with many, inserted in parts of equal time ranges, are exactly
 // the rows one statement inserts, on every engine: every start time once, the first and the last
 // included, none from another run; and for songplays, a copy staged twice or already loaded by an
-// earlier run still left out.
+// earlier run still left out, also on a part's first millisecond; and read from a committed copy of
+// the run's staged events (runRows, a run staged apart), the same rows again.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stagingEvents } from '../src/model/tables.js';
+import { shadowed } from '../src/pipeline/shadow.js';
 import { insertSongplays, insertTime } from '../src/transform/apply.js';
 import { event, jsonLines, songAFile } from './support/data.js';
 import type { DuckFixture } from './support/duckdb.js';
@@ -76,5 +79,50 @@ describe.each(engines)('songplays and time in parts, on $name', (engine) => {
       expect(n, `${partRows} events per part`).toBe(offsets.length);
       expect(await rowsOfRun(), `${partRows} events per part`).toEqual(whole);
     }
+  });
+
+  it("leaves out an earlier run's event on a part's first millisecond", async () => {
+    // The run's first play is one the first run loaded: every first part starts on it.
+    const recs = [event({ ts: base, userId: '0', itemInSession: 0 })];
+    for (const o of offsets) recs.push(event({ ts: base + 2_000_000 + o, userId: 'n', itemInSession: o }));
+    await f.dir.write('logs/2018/11/2018-11-02-events.json', jsonLines(recs));
+    const summary = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
+    const runId = summary.runId;
+    // The new plays less the copy of the one at offset 1: the earlier run's play is not one.
+    const plays = offsets.length - 1;
+    expect(await f.count('songplays')).toBe(offsets.length + plays);
+    for (const partRows of [1, 2, 5, recs.length]) {
+      await f.wh.execute(`DELETE FROM songplays WHERE _run_id = $1`, [runId]);
+      const n = await insertSongplays(f.wh, { runId, firstLoad: false, stagedEvents: recs.length }, partRows);
+      expect(n, `${partRows} events per part`).toBe(plays);
+    }
+  });
+
+  it("gives the same songplays read from a committed copy of the run's events", async () => {
+    const recs = offsets.map((o, i) =>
+      event({ ts: base - 86_400_000 + o, userId: String(i), itemInSession: i }),
+    );
+    recs.push(event({ ts: base + 1, userId: '1', itemInSession: 1 }));
+    await f.dir.write('logs/2018/11/2018-11-02-events.json', jsonLines(recs));
+    const { runId } = await f.etl(join(f.dir.path, 'songs'), join(f.dir.path, 'logs'));
+    const rowsOfRun = () =>
+      f.wh.query(`SELECT * FROM songplays WHERE _run_id = $1 ORDER BY start_time, songplay_id`, [runId]);
+    const whole = await rowsOfRun();
+    expect(whole).toHaveLength(offsets.length);
+    // The run's events only in the copy: read from the live table, the run has no songplays.
+    const copy = shadowed(f.wh, [stagingEvents]);
+    await f.wh.execute(
+      `CREATE TABLE ${copy.dialect.table('staging_events')} AS SELECT * FROM staging_events WHERE _run_id = $1`,
+      [runId],
+    );
+    await f.wh.execute(`DELETE FROM staging_events WHERE _run_id = $1`, [runId]);
+    for (const partRows of [2, recs.length]) {
+      await f.wh.execute(`DELETE FROM songplays WHERE _run_id = $1`, [runId]);
+      const opts = { runId, firstLoad: false, stagedEvents: recs.length };
+      expect(await insertSongplays(f.wh, opts, partRows)).toBe(0);
+      expect(await insertSongplays(f.wh, { ...opts, runRows: copy.dialect }, partRows)).toBe(offsets.length);
+      expect(await rowsOfRun(), `${partRows} events per part`).toEqual(whole);
+    }
+    await f.wh.execute(`DROP TABLE ${copy.dialect.table('staging_events')}`);
   });
 });

@@ -36,11 +36,16 @@ async function planKind(
   return { kind, source, plan, vanished, loadedBefore: entries.size };
 }
 
-export async function planRun(ctx: RunContext): Promise<Planned[]> {
-  // Read while the song folder is listed; awaited (or its failure handled) by the first planKind.
+/**
+ * Plans both sources. `tables` settles once the warehouse's tables exist (createTables, started
+ * beside the listing by the caller, which awaits it too): the manifest is read after it, while
+ * the song folder is listed.
+ */
+export async function planRun(ctx: RunContext, tables: Promise<unknown>): Promise<Planned[]> {
+  // Awaited (or its failure handled) by the first planKind.
   const manifests = ctx.opts.fullRefresh
     ? Promise.resolve({ song: manifestOf(), event: manifestOf() })
-    : readManifests(ctx.wh);
+    : tables.then(() => readManifests(ctx.wh));
   manifests.catch(() => undefined);
   const planned = [
     await planKind(

@@ -1,7 +1,10 @@
-// Shadow tables for a fresh load on engines with capabilities.freshLoad = 'swap': the data tables
-// are built under a prefix by autocommitted statements, then one transaction drops the live ones
-// and renames the shadows in their place. Readers see the old tables until that commit and the
-// new ones after; a run that fails or is killed leaves only shadows, which the next run drops.
+// Shadow tables, built under a prefix by autocommitted statements. A fresh load on engines with
+// capabilities.freshLoad = 'swap' builds every data table so, then one transaction drops the live
+// ones and renames the shadows in their place: readers see the old tables until that commit and
+// the new ones after. A run onto tables that hold rows, on engines with capabilities.stageIn =
+// 'apart', stages into shadows of the staging tables and the quarantine so, and its transaction
+// appends their rows to the live tables. A run that fails or is killed leaves only shadows, which
+// the next run that makes them drops.
 import { rejectedRecords, stagingTables, starTables } from '../model/tables.js';
 import type { Table } from '../model/types.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -14,9 +17,13 @@ export const rebuiltTables: Table[] = [...stagingTables, ...starTables, rejected
 const rebuilt = new Set(rebuiltTables.map((t) => t.name));
 const shadowName = (name: string) => (rebuilt.has(name) ? `${PREFIX}${name}` : name);
 
-/** The same warehouse, with every rebuilt table's name pointing at its shadow. */
-export function shadowed(wh: Warehouse): Warehouse {
-  const dialect = { ...wh.dialect, table: (name: string) => wh.dialect.table(shadowName(name)) };
+/** The same warehouse, with the names of these tables (all rebuilt ones) pointing at their shadows. */
+export function shadowed(wh: Warehouse, tables: readonly Table[] = rebuiltTables): Warehouse {
+  const names = new Set(tables.map((t) => t.name));
+  const dialect = {
+    ...wh.dialect,
+    table: (name: string) => wh.dialect.table(names.has(name) ? shadowName(name) : name),
+  };
   return {
     dialect,
     capabilities: wh.capabilities,
@@ -32,13 +39,23 @@ export function shadowed(wh: Warehouse): Warehouse {
   };
 }
 
-export async function dropShadows(wh: Warehouse): Promise<void> {
-  for (const t of rebuiltTables) await wh.execute(wh.dialect.dropTable(shadowName(t.name)));
+export async function dropShadows(wh: Warehouse, tables: readonly Table[] = rebuiltTables): Promise<void> {
+  for (const t of tables) await wh.execute(wh.dialect.dropTable(shadowName(t.name)));
 }
 
-export async function createShadows(wh: Warehouse): Promise<void> {
-  await dropShadows(wh);
-  for (const t of rebuiltTables) await wh.execute(wh.dialect.createTable({ ...t, name: shadowName(t.name) }));
+/** Empty shadows of these tables (all rebuilt ones), after dropping any a killed run left. */
+export async function createShadows(wh: Warehouse, tables: readonly Table[] = rebuiltTables): Promise<void> {
+  await dropShadows(wh, tables);
+  for (const t of tables) await wh.execute(wh.dialect.createTable({ ...t, name: shadowName(t.name) }));
+}
+
+/** Inside the run's transaction: appends the rows of this table's shadow to it. */
+export async function appendShadow(wh: Warehouse, t: Table): Promise<void> {
+  const d = wh.dialect;
+  const cols = t.columns.map((c) => d.quoteId(c.name)).join(', ');
+  await wh.execute(
+    `INSERT INTO ${d.table(t.name)} (${cols}) SELECT ${cols} FROM ${d.table(shadowName(t.name))}`,
+  );
 }
 
 /** Inside the swap transaction: the shadows take the live tables' names. */

@@ -25,6 +25,15 @@ export const laterCopiesTable = '_hz_later_copies';
 
 const tsParam = (d: SqlDialect, i: number) => `CAST(${d.param(i)} AS ${d.type('bigint')})`;
 
+/**
+ * A part's range on the songplays a part is checked against: they can only match within it. Its
+ * earlier parts' rows lie outside, so the engine reads none of them: without it, DuckDB read
+ * every songplay inserted so far for each part (×1000 sample's 8M events onto one day, five
+ * parts: the run's RSS grew by 30–110 MiB a part, to 984–1,064 MiB).
+ */
+const partOfTable = (d: SqlDialect) =>
+  ` AND p.start_time >= ${d.epochMsToTimestamp(tsParam(d, 2))} AND p.start_time < ${d.epochMsToTimestamp(tsParam(d, 3))}`;
+
 const runEvents = (d: SqlDialect, alias: string) =>
   `${alias}._run_id = ${d.param(1)} AND ${alias}.page = 'NextSong'`;
 
@@ -100,7 +109,7 @@ export function insertSongplaysSql(
       ? []
       : [
           `NOT EXISTS (SELECT 1 FROM ${d.table('songplays')} p
-    WHERE p.songplay_id = x.songplay_id AND p.start_time = x.start_time)`,
+    WHERE p.songplay_id = x.songplay_id AND p.start_time = x.start_time${opts.part ? partOfTable(d) : ''})`,
         ]),
   ];
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';

@@ -59,6 +59,13 @@ export interface WarehouseCapabilities {
    */
   freshLoad: 'transaction' | 'swap';
   /**
+   * Where a run onto tables that hold rows stages: 'transaction' inside its transaction; 'apart'
+   * into shadow staging tables by autocommitted statements just before it, which the transaction
+   * then appends to the live ones (for engines whose bulk parse is faster outside a transaction:
+   * DuckDB's direct load, duckdb-direct.ts).
+   */
+  stageIn: 'transaction' | 'apart';
+  /**
    * Upper bound of the file bytes staged per batch (a bigger file is one batch): what the engine's
    * raw records and per-batch costs call for (see stage-records.ts).
    */

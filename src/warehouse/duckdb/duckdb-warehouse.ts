@@ -11,7 +11,16 @@ import { dirname, join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { warehouseError } from '../../errors.js';
-import type { RawFile, RawRelation, Row, SqlValue, TypedLoad, TypedTarget, Warehouse } from '../warehouse.js';
+import type {
+  RawFile,
+  RawRelation,
+  Row,
+  SqlValue,
+  TypedLoad,
+  TypedTarget,
+  Warehouse,
+  WarehouseCapabilities,
+} from '../warehouse.js';
 import { DirectLoads } from './duckdb-direct.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { appendWithAppender } from './duckdb-append.js';
@@ -31,8 +40,16 @@ export interface DuckDbOptions {
   smallFileBytes?: number;
   /** JSON Lines files above this many bytes are read in pieces (see LARGE_FILE_BYTES). */
   largeFileBytes?: number;
-  /** Fresh loads parse the usual records straight into staging (default true; duckdb-direct.ts). */
+  /**
+   * Loads outside a transaction (fresh loads, runs staged apart) parse the usual records straight
+   * into staging (default true; duckdb-direct.ts).
+   */
   direct?: boolean;
+  /**
+   * Runs onto tables that hold rows stage before their transaction, into shadow staging tables
+   * (default true; capabilities.stageIn, load.ts). Off: inside it, on its one connection.
+   */
+  stageApart?: boolean;
 }
 
 /**
@@ -127,12 +144,7 @@ const toDuck = (v: SqlValue): DuckDBValue => (v instanceof Date ? v.toISOString(
 
 class DuckDbWarehouse implements Warehouse {
   readonly dialect = duckdbDialect;
-  readonly capabilities = {
-    bulkLoad: 'engine-reads-files',
-    transactionalDdl: true,
-    freshLoad: 'swap',
-    stageBatchBytes: STAGE_BATCH_BYTES,
-  } as const;
+  readonly capabilities: WarehouseCapabilities;
   readonly description: string;
   private readonly memoryLimit: string;
   private readonly raw: RawTables;
@@ -146,6 +158,13 @@ class DuckDbWarehouse implements Warehouse {
     opts: DuckDbOptions,
     threads: number,
   ) {
+    this.capabilities = {
+      bulkLoad: 'engine-reads-files',
+      transactionalDdl: true,
+      freshLoad: 'swap',
+      stageIn: opts.stageApart === false ? 'transaction' : 'apart',
+      stageBatchBytes: STAGE_BATCH_BYTES,
+    };
     this.description = `duckdb:${opts.path}`;
     this.memoryLimit = opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     this.guard = new CommitGuard({ conn, run: (fn, sql) => this.wrap(fn, sql), where: this.description });

@@ -89,6 +89,7 @@ class PostgresWarehouse implements Warehouse {
     bulkLoad: 'copy-from-stdin',
     transactionalDdl: true,
     freshLoad: 'transaction',
+    stageIn: 'transaction',
     /** The bound both engines had before DuckDB's was raised; not measured here at other sizes. */
     stageBatchBytes: 256 * 1024 * 1024,
   } as const;
