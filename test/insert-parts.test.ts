@@ -110,7 +110,7 @@ describe.each(engines)('songplays and time in parts, on $name', (engine) => {
     const whole = await rowsOfRun();
     expect(whole).toHaveLength(offsets.length);
     // The run's events only in the copy: read from the live table, the run has no songplays.
-    const copy = shadowed(f.wh, [stagingEvents]);
+    const copy = shadowed(f.wh, { tables: [stagingEvents], scratch: true });
     await f.wh.execute(
       `CREATE TABLE ${copy.dialect.table('staging_events')} AS SELECT * FROM staging_events WHERE _run_id = $1`,
       [runId],

@@ -1,8 +1,9 @@
 // A run onto tables that hold rows, on DuckDB, stages apart (capabilities.stageIn = 'apart'):
-// into shadow staging tables before its transaction, by the direct load where it can, and the
-// transaction appends their rows. Its warehouse is the one staging inside the transaction gives,
-// row for row, rejects and lineage included; a failure before or inside the transaction leaves
-// neither rows nor shadows; the shadows a killed run left are dropped by the next run.
+// into shadow staging tables in the in-memory scratch database before its transaction, by the
+// direct load where it can, and the transaction appends their rows. Its warehouse is the one
+// staging inside the transaction gives, row for row, rejects and lineage included; a failure
+// before or inside the transaction leaves neither rows nor shadows; shadows a failed run's cleanup
+// left are dropped before the next run stages; the warehouse file never holds a shadow.
 import { join } from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -148,9 +149,9 @@ describe('a run staged apart, on DuckDB', () => {
     const summary = await etl(wh, dir);
     expect(summary.records.events).toEqual({ staged: 1, rejected: 0 });
     const sql = run.mock.calls.map((c) => String(c[0]));
-    const direct = sql.findIndex((q) => q.includes('INSERT INTO "_hz_next_staging_events"'));
+    const direct = sql.findIndex((q) => q.includes('INSERT INTO hz_scratch."_hz_next_staging_events"'));
     const append = sql.findIndex((q) =>
-      /^INSERT INTO "staging_events" .*FROM "_hz_next_staging_events"/s.test(q),
+      /^INSERT INTO "staging_events" .*FROM hz_scratch."_hz_next_staging_events"$/s.test(q),
     );
     expect(sql[direct]).toContain('not a usual record');
     expect(append).toBeGreaterThan(direct);
@@ -195,15 +196,16 @@ describe('a run staged apart, on DuckDB', () => {
     expect(await shadows(wh)).toEqual([]);
   });
 
-  it('drops the shadows a killed run left before staging into them', async () => {
+  it('drops shadows a failed cleanup left before staging into them', async () => {
     const dir = await folder();
     await writeHistory(dir);
     const wh = await warehouse();
     await etl(wh, dir);
-    // A run killed after staging apart: its shadow holds rows of a run that never committed.
-    await wh.execute(`CREATE TABLE "_hz_next_staging_events" AS SELECT * FROM staging_events`);
-    await wh.execute(`UPDATE "_hz_next_staging_events" SET _run_id = 'killed'`);
-    await wh.execute(`CREATE TABLE "_hz_next_rejected_records" AS SELECT * FROM rejected_records`);
+    // Left by a run of this process that failed after staging apart and could not drop them:
+    // rows of a run that never committed.
+    await wh.execute(`CREATE TABLE hz_scratch."_hz_next_staging_events" AS SELECT * FROM staging_events`);
+    await wh.execute(`UPDATE hz_scratch."_hz_next_staging_events" SET _run_id = 'killed'`);
+    await wh.execute(`CREATE TABLE hz_scratch."_hz_next_rejected_records" AS SELECT * FROM rejected_records`);
     await dir.write('logs/2018/11/2018-11-03-events.json', jsonLines([event({ ts: day(3) })]));
     const summary = await etl(wh, dir);
     expect(summary.records.events).toEqual({ staged: 1, rejected: 0 });
@@ -212,5 +214,21 @@ describe('a run staged apart, on DuckDB', () => {
     const [n] = await wh.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging_events`);
     expect(n?.n).toBe(7);
     expect(await shadows(wh)).toEqual([]);
+  });
+
+  it('writes no shadow to the warehouse file', async () => {
+    const dir = await folder();
+    await writeHistory(dir);
+    const wh = await warehouse();
+    await etl(wh, dir);
+    await writeDailyRun(dir);
+    const run = vi.spyOn(DuckDBConnection.prototype, 'run');
+    await etl(wh, dir);
+    const made = run.mock.calls.map((c) => String(c[0])).filter((q) => /^CREATE TABLE .*_hz_next_/.test(q));
+    expect(made.map((q) => /^CREATE TABLE (\S+)/.exec(q)?.[1])).toEqual([
+      'hz_scratch."_hz_next_staging_events"',
+      'hz_scratch."_hz_next_staging_songs"',
+      'hz_scratch."_hz_next_rejected_records"',
+    ]);
   });
 });

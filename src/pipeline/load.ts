@@ -23,7 +23,7 @@ import { analyzeStaged } from '../stage/stage-records.js';
 import { check, finish, stageAll, type KindCounts } from './run-steps.js';
 import { lastRun } from './runs.js';
 import { truncateAll } from './schema.js';
-import { appendShadow, createShadows, dropShadows, shadowed, swapShadows } from './shadow.js';
+import { appendShadow, createShadows, dropShadows, shadowed, stagedShadows, swapShadows } from './shadow.js';
 
 interface LoadInput {
   planned: Planned[];
@@ -96,9 +96,6 @@ async function transaction(ctx: RunContext, fn: () => Promise<void>): Promise<vo
   ctx.afterRecord('commit', performance.now() - done);
 }
 
-/** The tables a run staged apart (capabilities.stageIn = 'apart') writes, as shadows. */
-const stagedApart = [stagingEvents, stagingSongs, rejectedRecords];
-
 /**
  * Inside the transaction: the rows staged apart, appended to the live tables (the quarantine's
  * too), and the staging tables' statistics refreshed as staging them there would have.
@@ -111,7 +108,7 @@ async function appendStaged(wh: Warehouse, counts: KindCounts): Promise<void> {
     { t: stagingSongs, n: songs?.staged ?? 0 },
     { t: rejectedRecords, n: (events?.rejected ?? 0) + (songs?.rejected ?? 0) },
   ];
-  for (const { t, n } of staged) if (n > 0) await appendShadow(wh, t);
+  for (const { t, n } of staged) if (n > 0) await appendShadow(wh, t, stagedShadows);
   for (const { t, n } of staged.slice(0, 2)) await analyzeStaged(wh, t, n);
 }
 
@@ -145,7 +142,7 @@ async function inTransaction(
       songsChanged: songs,
       appendOnly: removed.length === 0,
       stagedEvents: ctx.summary.records.events.staged,
-      ...(apart ? { runRows: shadowed(wh, stagedApart).dialect } : {}),
+      ...(apart ? { runRows: shadowed(wh, stagedShadows).dialect } : {}),
     }),
   );
   await ctx.step('commit', async () => {
@@ -211,14 +208,14 @@ const nothingToLoad = (input: LoadInput) =>
 async function byStagingApart(ctx: RunContext, input: LoadInput): Promise<void> {
   const { wh } = ctx;
   try {
-    await createShadows(wh, stagedApart);
-    const counts = await stageAll(ctx, shadowed(wh, stagedApart), input.planned, input.local);
+    await createShadows(wh, stagedShadows);
+    const counts = await stageAll(ctx, shadowed(wh, stagedShadows), input.planned, input.local);
     await transaction(ctx, () => inTransaction(ctx, input, false, counts));
   } catch (e) {
-    await dropShadows(wh, stagedApart).catch(() => undefined);
+    await dropShadows(wh, stagedShadows).catch(() => undefined);
     throw e;
   }
-  await dropShadows(wh, stagedApart);
+  await dropShadows(wh, stagedShadows);
 }
 
 export async function loadRun(ctx: RunContext, input: LoadInput): Promise<void> {

@@ -31,8 +31,15 @@ export interface SqlDialect {
   type: (t: ColumnType) => string;
   /** `$1`-style positional parameter for the i-th (1-based) value. */
   param: (i: number) => string;
-  createTable: (t: Table, opts?: { ifNotExists?: boolean; temporary?: boolean }) => string;
-  dropTable: (name: string) => string;
+  /**
+   * A table in the engine's scratch space, where it has one: seen by every connection, never
+   * logged, gone with the process (DuckDB: its attached in-memory database). A run staged apart
+   * stages there (shadow.ts).
+   */
+  scratchTable?: (name: string) => string;
+  /** With `scratch`, in the scratch space (scratchTable; an engine without one ignores it). */
+  createTable: (t: Table, opts?: { ifNotExists?: boolean; temporary?: boolean; scratch?: boolean }) => string;
+  dropTable: (name: string, opts?: { scratch?: boolean }) => string;
   /** A query yielding `name` for each of these tables that exists (not temporary ones). */
   existingTables: (names: string[]) => string;
   /**

@@ -28,13 +28,11 @@ import { HarmonizeError, inputError } from '../../errors.js';
 import { splitRecordBytes } from '../record-splitter.js';
 import { quoteIdent } from '../sql-common.js';
 import type { RawFile, RawRelation } from '../warehouse.js';
+import { SCRATCH } from './duckdb-dialect.js';
 import { LARGE_FILE_BYTES, pieces, startsWithJsonLine } from './duckdb-pieces.js';
 import { givenTextSql, namedTextSql, pieceRecordsSql, rawRecordsSql, readTextSql } from './duckdb-raw.js';
 
 export type Runner = <T>(fn: () => Promise<T>, sql?: string) => Promise<T>;
-
-/** The attached in-memory database the side-by-side readers write to. */
-export const SCRATCH = 'hz_scratch';
 
 /**
  * Files up to this size are read by Node and handed to DuckDB as list parameters, many per

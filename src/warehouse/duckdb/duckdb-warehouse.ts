@@ -22,9 +22,9 @@ import type {
   WarehouseCapabilities,
 } from '../warehouse.js';
 import { DirectLoads } from './duckdb-direct.js';
-import { duckdbDialect } from './duckdb-dialect.js';
+import { duckdbDialect, SCRATCH } from './duckdb-dialect.js';
 import { appendWithAppender } from './duckdb-append.js';
-import { RawTables, SCRATCH } from './duckdb-raw-tables.js';
+import { RawTables } from './duckdb-raw-tables.js';
 import { toJsRow } from './duckdb-values.js';
 import { traced } from '../trace.js';
 import { CommitGuard, duckdbError } from './duckdb-guard.js';
