@@ -199,11 +199,12 @@ const nothingToLoad = (input: LoadInput) =>
   input.planned.every((p) => p.plan.load.length === 0 && p.vanished.length === 0);
 
 /**
- * Staged before the transaction, into shadows (capabilities.stageIn = 'apart'). On DuckDB that
- * is the direct load on both connections, not the raw records and full parse on the
- * transaction's one: the ×1000 sample's 8M events onto one day staged in about 20 s so, 43 s in
- * the transaction (their append there about 10 s more); a ×100 day's 388 events 12–17 ms in all,
- * 32 ms in the transaction (docs/PERFORMANCE.md, 2026-12-08).
+ * Staged before the transaction, into shadows in the engine's scratch space (capabilities.stageIn
+ * = 'apart'). On DuckDB that is the direct load on both connections, not the raw records and full
+ * parse on the transaction's one, and the transforms read the run's rows from the committed
+ * shadow (runRows): the ×1000 sample's 8M events onto one day loaded in 47–55 s so, 81–83 s
+ * staged in the transaction (the append there is about 10 s of it); a ×100 day took as long
+ * either way (docs/PERFORMANCE.md, 2026-12-08).
  */
 async function byStagingApart(ctx: RunContext, input: LoadInput): Promise<void> {
   const { wh } = ctx;

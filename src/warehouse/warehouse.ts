@@ -60,9 +60,10 @@ export interface WarehouseCapabilities {
   freshLoad: 'transaction' | 'swap';
   /**
    * Where a run onto tables that hold rows stages: 'transaction' inside its transaction; 'apart'
-   * into shadow staging tables by autocommitted statements just before it, which the transaction
-   * then appends to the live ones (for engines whose bulk parse is faster outside a transaction:
-   * DuckDB's direct load, duckdb-direct.ts).
+   * into shadow staging tables (in the scratch space, dialect.scratchTable, where there is one)
+   * by autocommitted statements just before it, which the transaction then appends to the live
+   * ones (for engines whose bulk parse is faster outside a transaction, DuckDB's direct load,
+   * duckdb-direct.ts, and that scan committed rows faster; shadow.ts, load.ts).
    */
   stageIn: 'transaction' | 'apart';
   /**

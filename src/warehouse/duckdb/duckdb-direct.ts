@@ -1,18 +1,17 @@
-// The direct load: on a fresh load (no transaction open), each connection that reads a run of files
-// or a piece of a large one parses its records straight into the staging table in one statement,
-// with no raw-record table between. That table cost the ×100 sample's events about 0.6 s of a
-// 3 s staging: writing 370 MiB of lines into memory that the parse read once and dropped. Its
-// statement takes the usual record only (duckdb-parse.ts, directInsertSql) and fails at the first
-// other one: strict parse failed, a required field null, a text field holding an object. Then
-// nothing of that run is staged (the statement rolls back by itself) and its files go to the
-// raw-record table and the full parse, which stages and quarantines exactly as without the direct
-// load; later batches of the load go that way too, since data with one odd record tends to hold
-// more. Inside a transaction (a daily run) a failed statement would end the transaction, so the
-// direct load is not used there.
+// The direct load: on a load outside a transaction (a fresh load, a run staged apart), each
+// connection that reads a run of files or a piece of a large one parses its records straight into
+// the staging table in one statement, with no raw-record table between. That table cost the ×100
+// sample's events about 0.6 s of a 3 s staging: writing 370 MiB of lines into memory that the
+// parse read once and dropped. Its statement takes the usual record only (duckdb-parse.ts,
+// directInsertSql) and fails at the first other one: strict parse failed, a required field null,
+// a text field holding an object. Then nothing of that run is staged (the statement rolls back by
+// itself) and its files go to the raw-record table and the full parse, which stages and
+// quarantines exactly as without the direct load; later batches of the load go that way too,
+// since data with one odd record tends to hold more. Inside a transaction a failed statement would end the transaction, so the direct load is
+// not used there (a run onto tables that hold rows stages apart, before its transaction).
 //
-// The direct load's records per file are counted from the staging table's new rows: a fresh
-// load's shadow table has nothing deleted, so the rows a batch added are those after the largest
-// rowid before it.
+// The direct load's records per file are counted from the staging table's new rows: a shadow
+// table has nothing deleted, so the rows a batch added are those after the largest rowid before it.
 //
 // A statement that failed in its COMMIT (out of memory there) may have left the staging table
 // damaged in memory, a DuckDB 1.5.5 fault (duckdb-mend.ts): after a failure the table is checked,
