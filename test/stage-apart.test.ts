@@ -27,7 +27,9 @@ async function folder(): Promise<TempDir> {
   return dir;
 }
 
-async function warehouse(opts: { stageApart?: boolean; smallFileBytes?: number } = {}): Promise<Warehouse> {
+async function warehouse(
+  opts: { stageApart?: boolean; smallFileBytes?: number; largeFileBytes?: number } = {},
+): Promise<Warehouse> {
   const wh = await openDuckDb({ path: join((await folder()).path, 'wh.duckdb'), ...opts });
   cleanups.push(() => wh.close());
   return wh;
@@ -139,15 +141,25 @@ describe('a run staged apart, on DuckDB', () => {
     expect(await shadows(apart)).toEqual([]);
   });
 
-  it('stages a daily run by the direct load, before its transaction, and appends it there', async () => {
+  it.each([
+    ['one file', { smallFileBytes: 0 }, [3]],
+    ['one file in pieces', { smallFileBytes: 0, largeFileBytes: 256 }, [3]],
+    ['two files', { smallFileBytes: 0 }, [3, 2]],
+  ])('stages %s by the direct load, before the transaction, which appends it', async (_, opts, days) => {
     const dir = await folder();
     await writeHistory(dir);
-    const wh = await warehouse({ smallFileBytes: 0 });
+    const wh = await warehouse(opts);
     await etl(wh, dir);
-    await dir.write('logs/2018/11/2018-11-03-events.json', jsonLines([event({ ts: day(3) })]));
+    const files = days.map((n, i) => `logs/2018/11/2018-11-0${i + 3}-events.json`);
+    for (const [i, n] of days.entries())
+      await dir.write(
+        files[i] ?? '',
+        jsonLines(Array.from({ length: n }, (_, k) => event({ ts: day(i + 3) + k }))),
+      );
     const run = vi.spyOn(DuckDBConnection.prototype, 'run');
     const summary = await etl(wh, dir);
-    expect(summary.records.events).toEqual({ staged: 1, rejected: 0 });
+    const total = days.reduce((a, b) => a + b, 0);
+    expect(summary.records.events).toEqual({ staged: total, rejected: 0 });
     const sql = run.mock.calls.map((c) => String(c[0]));
     const direct = sql.findIndex((q) => q.includes('INSERT INTO hz_scratch."_hz_next_staging_events"'));
     const append = sql.findIndex((q) =>
@@ -155,12 +167,26 @@ describe('a run staged apart, on DuckDB', () => {
     );
     expect(sql[direct]).toContain('not a usual record');
     expect(append).toBeGreaterThan(direct);
-    // The transaction began after the direct statement's own, before the append.
-    const begins = sql.flatMap((q, i) => (q === 'BEGIN' && i > direct && i < append ? [i] : []));
+    // The transaction began after the direct statements' own, before the append.
+    const last = Math.max(
+      ...sql.flatMap((q, i) => (i < append && q.includes('not a usual record') ? [i] : [])),
+    );
+    const begins = sql.flatMap((q, i) => (q === 'BEGIN' && i > last && i < append ? [i] : []));
     expect(begins).toHaveLength(1);
     expect(await shadows(wh)).toEqual([]);
     const [n] = await wh.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging_events`);
-    expect(n?.n).toBe(7);
+    expect(n?.n).toBe(6 + total);
+    // Each file's records in the manifest, counted the way the run staged them.
+    const manifest = await wh.query<{ f: string; n: number }>(
+      `SELECT source_file AS f, records AS n FROM harmonize_files
+       WHERE source_file LIKE '%2018-11-03%' OR source_file LIKE '%2018-11-04%' ORDER BY 1`,
+    );
+    expect(manifest.map((r) => [r.f.slice(-22), Number(r.n)])).toEqual(
+      files.map((f, i) => [f.slice(-22), days[i]]),
+    );
+    // One statement for one file, one per piece of a file in pieces.
+    const statements = sql.filter((q) => q.includes('not a usual record')).length;
+    if (days.length === 1) expect(statements > 1).toBe('largeFileBytes' in opts);
   });
 
   it('leaves no row and no shadow when it fails in its transaction, and the next run loads the day', async () => {

@@ -56,7 +56,10 @@ export class DirectLoads {
    */
   async load(files: RawFile[], target: TypedTarget): Promise<TypedLoad | undefined> {
     if (this.off || !this.o.raw.directFits(files)) return undefined;
-    const before = await this.lastRowid(target.table);
+    // One file (a daily run's usual batch): every row its statements added is its own, so no
+    // rowid is looked up nor rows counted (a ×100 day: 2–11 ms of two statements).
+    const only = files.length === 1 ? files[0]?.sourceFile : undefined;
+    const before = only === undefined ? await this.lastRowid(target.table) : -1;
     let loaded = 0;
     const statement = (relation: string, runParam: string) =>
       directInsertSql(relation, target.spec, duckdbDialect.type, target, runParam);
@@ -101,7 +104,8 @@ export class DirectLoads {
     let left = 0;
     const records = new Map<string, number>();
     try {
-      if (loaded > 0) await this.addNew(records, target.table, before);
+      if (loaded > 0 && only !== undefined) records.set(only, loaded);
+      else if (loaded > 0) await this.addNew(records, target.table, before);
       left = await this.addRest(records, rest);
     } finally {
       if (left === 0) await rest.dispose();
