@@ -7,8 +7,9 @@
 // a text field holding an object. Then nothing of that run is staged (the statement rolls back by
 // itself) and its files go to the raw-record table and the full parse, which stages and
 // quarantines exactly as without the direct load; later batches of the load go that way too,
-// since data with one odd record tends to hold more. Inside a transaction a failed statement would end the transaction, so the direct load is
-// not used there (a run onto tables that hold rows stages apart, before its transaction).
+// since data with one odd record tends to hold more. Inside a transaction a failed statement
+// would end the transaction, so the direct load is not used there (a run onto tables that hold
+// rows stages apart, before its transaction).
 //
 // The direct load's records per file are counted from the staging table's new rows: a shadow
 // table has nothing deleted, so the rows a batch added are those after the largest rowid before it.
