@@ -89,7 +89,7 @@ export interface TransformOptions {
    * committed apart (shadow.ts: a run staged apart, capabilities.stageIn). The statements that
    * read only the run's rows read them there: DuckDB scans committed rows on every thread, those
    * the run's transaction appended on one (×1000 sample's 8M events onto one day: each part of
-   * the songplays insert 1.8–2.3 s so, 4.2–5.4 s from the live table). Unset: the live tables.
+   * the songplays insert 1.8–2.5 s so, 4.2–5.4 s from the live table). Unset: the live tables.
    */
   runRows?: SqlDialect;
 }
