@@ -58,6 +58,15 @@ async function writeHistory(dir: TempDir): Promise<void> {
     );
 }
 
+/** A warehouse that loaded the history, and its folder. */
+async function loadedHistory(opts: Parameters<typeof warehouse>[0] = {}) {
+  const dir = await folder();
+  await writeHistory(dir);
+  const wh = await warehouse(opts);
+  await etl(wh, dir);
+  return { dir, wh };
+}
+
 /**
  * A daily run that touches every step: a new day with a user who went paid, a copy of one of its
  * events, an event the history holds, a malformed line and a record of the wrong type; day 2
@@ -146,10 +155,7 @@ describe('a run staged apart, on DuckDB', () => {
     ['one file in pieces', { smallFileBytes: 0, largeFileBytes: 256 }, [3]],
     ['two files', { smallFileBytes: 0 }, [3, 2]],
   ])('stages %s by the direct load, before the transaction, which appends it', async (_, opts, days) => {
-    const dir = await folder();
-    await writeHistory(dir);
-    const wh = await warehouse(opts);
-    await etl(wh, dir);
+    const { dir, wh } = await loadedHistory(opts);
     const files = days.map((n, i) => `logs/2018/11/2018-11-0${i + 3}-events.json`);
     for (const [i, n] of days.entries())
       await dir.write(
@@ -190,10 +196,7 @@ describe('a run staged apart, on DuckDB', () => {
   });
 
   it('leaves no row and no shadow when it fails in its transaction, and the next run loads the day', async () => {
-    const dir = await folder();
-    await writeHistory(dir);
-    const wh = await warehouse();
-    await etl(wh, dir);
+    const { dir, wh } = await loadedHistory();
     const before = await bookkeeping(wh);
     const star = await starSnapshot(wh);
     await writeDailyRun(dir);
@@ -208,10 +211,7 @@ describe('a run staged apart, on DuckDB', () => {
   });
 
   it('leaves no row and no shadow when it fails while staging', async () => {
-    const dir = await folder();
-    await writeHistory(dir);
-    const wh = await warehouse();
-    await etl(wh, dir);
+    const { dir, wh } = await loadedHistory();
     const before = await bookkeeping(wh);
     await writeDailyRun(dir);
     const failed = await etl(wh, dir, { maxRejects: 1 }).catch((e: unknown) => e);
@@ -223,10 +223,7 @@ describe('a run staged apart, on DuckDB', () => {
   });
 
   it('drops shadows a failed cleanup left before staging into them', async () => {
-    const dir = await folder();
-    await writeHistory(dir);
-    const wh = await warehouse();
-    await etl(wh, dir);
+    const { dir, wh } = await loadedHistory();
     // Left by a run of this process that failed after staging apart and could not drop them:
     // rows of a run that never committed.
     await wh.execute(`CREATE TABLE hz_scratch."_hz_next_staging_events" AS SELECT * FROM staging_events`);
@@ -243,10 +240,7 @@ describe('a run staged apart, on DuckDB', () => {
   });
 
   it('writes no shadow to the warehouse file', async () => {
-    const dir = await folder();
-    await writeHistory(dir);
-    const wh = await warehouse();
-    await etl(wh, dir);
+    const { dir, wh } = await loadedHistory();
     await writeDailyRun(dir);
     const run = vi.spyOn(DuckDBConnection.prototype, 'run');
     await etl(wh, dir);

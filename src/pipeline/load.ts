@@ -15,6 +15,7 @@ import {
 } from '../transform/apply.js';
 import { allTables, rejectedRecords, stagingEvents, stagingSongs, starTables } from '../model/tables.js';
 import type { Table } from '../model/types.js';
+import type { SqlDialect } from '../warehouse/dialect.js';
 import type { RawFile, Warehouse } from '../warehouse/warehouse.js';
 import { filesToRemove, type Planned } from './planning.js';
 import { removeFiles } from './reload.js';
@@ -96,27 +97,32 @@ async function transaction(ctx: RunContext, fn: () => Promise<void>): Promise<vo
   ctx.afterRecord('commit', performance.now() - done);
 }
 
+/** A run staged apart: its counts, and the dialect that names its shadows (TransformOptions.runRows). */
+interface StagedApart {
+  counts: KindCounts;
+  runRows: SqlDialect;
+}
+
 /**
  * Inside the transaction: the rows staged apart, appended to the live tables (the quarantine's
  * too), and the staging tables' statistics refreshed as staging them there would have.
  */
 async function appendStaged(wh: Warehouse, counts: KindCounts): Promise<void> {
-  const events = counts.get('event');
-  const songs = counts.get('song');
-  const staged = [
-    { t: stagingEvents, n: events?.staged ?? 0 },
-    { t: stagingSongs, n: songs?.staged ?? 0 },
-    { t: rejectedRecords, n: (events?.rejected ?? 0) + (songs?.rejected ?? 0) },
-  ];
-  for (const { t, n } of staged) if (n > 0) await appendShadow(wh, t, stagedShadows);
-  for (const { t, n } of staged.slice(0, 2)) await analyzeStaged(wh, t, n);
+  const events = counts.get('event')?.staged ?? 0;
+  const songs = counts.get('song')?.staged ?? 0;
+  const rejected = (counts.get('event')?.rejected ?? 0) + (counts.get('song')?.rejected ?? 0);
+  if (events > 0) await appendShadow(wh, stagingEvents, stagedShadows);
+  if (songs > 0) await appendShadow(wh, stagingSongs, stagedShadows);
+  if (rejected > 0) await appendShadow(wh, rejectedRecords, stagedShadows);
+  await analyzeStaged(wh, stagingEvents, events);
+  await analyzeStaged(wh, stagingSongs, songs);
 }
 
 async function inTransaction(
   ctx: RunContext,
   input: LoadInput,
   fresh: boolean,
-  apart?: KindCounts,
+  apart?: StagedApart,
 ): Promise<void> {
   const { wh } = ctx;
   const songs = songsChanged(input.planned);
@@ -131,8 +137,8 @@ async function inTransaction(
   await ctx.step('stage', () => removeFiles(wh, removed));
   const counts = apart
     ? await ctx.step('stage', async () => {
-        await appendStaged(wh, apart);
-        return apart;
+        await appendStaged(wh, apart.counts);
+        return apart.counts;
       })
     : await stageAll(ctx, wh, input.planned, input.local);
   await ctx.step('transform', () =>
@@ -142,7 +148,7 @@ async function inTransaction(
       songsChanged: songs,
       appendOnly: removed.length === 0,
       stagedEvents: ctx.summary.records.events.staged,
-      ...(apart ? { runRows: shadowed(wh, stagedShadows).dialect } : {}),
+      ...(apart ? { runRows: apart.runRows } : {}),
     }),
   );
   await ctx.step('commit', async () => {
@@ -210,8 +216,9 @@ async function byStagingApart(ctx: RunContext, input: LoadInput): Promise<void> 
   const { wh } = ctx;
   try {
     await createShadows(wh, stagedShadows);
-    const counts = await stageAll(ctx, shadowed(wh, stagedShadows), input.planned, input.local);
-    await transaction(ctx, () => inTransaction(ctx, input, false, counts));
+    const shadows = shadowed(wh, stagedShadows);
+    const counts = await stageAll(ctx, shadows, input.planned, input.local);
+    await transaction(ctx, () => inTransaction(ctx, input, false, { counts, runRows: shadows.dialect }));
   } catch (e) {
     await dropShadows(wh, stagedShadows).catch(() => undefined);
     throw e;

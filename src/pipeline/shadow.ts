@@ -35,12 +35,13 @@ export const stagedShadows: ShadowSet = {
   scratch: true,
 };
 
-const inScratch = (d: SqlDialect, set: ShadowSet) => set.scratch && d.scratchTable !== undefined;
+/** The engine's scratch-space naming when the set lives there. */
+const scratchOf = (d: SqlDialect, set: ShadowSet) => (set.scratch ? d.scratchTable : undefined);
 
 /** The shadow of table `name` of the set, as the engine names it. */
 function shadowOf(d: SqlDialect, name: string, set: ShadowSet): string {
   const shadow = `${PREFIX}${name}`;
-  return inScratch(d, set) && d.scratchTable ? d.scratchTable(shadow) : d.table(shadow);
+  return scratchOf(d, set)?.(shadow) ?? d.table(shadow);
 }
 
 /** The same warehouse, with the names of the set's tables pointing at their shadows. */
@@ -66,14 +67,14 @@ export function shadowed(wh: Warehouse, set: ShadowSet = freshShadows): Warehous
 }
 
 export async function dropShadows(wh: Warehouse, set: ShadowSet = freshShadows): Promise<void> {
-  const scratch = inScratch(wh.dialect, set);
+  const scratch = scratchOf(wh.dialect, set) !== undefined;
   for (const t of set.tables) await wh.execute(wh.dialect.dropTable(`${PREFIX}${t.name}`, { scratch }));
 }
 
 /** Empty shadows of the set's tables, after dropping any that a failed or killed run left. */
 export async function createShadows(wh: Warehouse, set: ShadowSet = freshShadows): Promise<void> {
   await dropShadows(wh, set);
-  const scratch = inScratch(wh.dialect, set);
+  const scratch = scratchOf(wh.dialect, set) !== undefined;
   for (const t of set.tables)
     await wh.execute(wh.dialect.createTable({ ...t, name: `${PREFIX}${t.name}` }, { scratch }));
 }
